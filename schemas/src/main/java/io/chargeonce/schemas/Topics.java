@@ -1,0 +1,75 @@
+package io.chargeonce.schemas;
+
+import io.chargeonce.events.DeadLetter;
+import io.chargeonce.events.FailureClass;
+import io.chargeonce.events.PaymentConfirmed;
+import io.chargeonce.events.PaymentFailed;
+import io.chargeonce.events.PaymentRequested;
+import io.chargeonce.events.PaymentStatusChanged;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The catalog of every topic chargeonce produces or consumes. Producers, consumers, the relay's
+ * routing and the tests all take names from here, never from string literals.
+ *
+ * <p>A prefix lets several independent chargeonce installations (or tests) share one broker.
+ */
+public record Topics(
+        Topic<PaymentRequested> paymentRequests,
+        Topic<PaymentStatusChanged> paymentStatus,
+        Topic<PaymentConfirmed> paymentConfirmed,
+        Topic<PaymentFailed> paymentFailed,
+        Map<FailureClass, Topic<DeadLetter>> deadLetters) {
+
+    /** The outbox {@code aggregatetype} of payment events; the relay routes it to {@link #paymentRequests}. */
+    public static final String PAYMENT_AGGREGATE = "payment";
+
+    public Topics {
+        deadLetters = Collections.unmodifiableMap(new EnumMap<>(deadLetters));
+    }
+
+    /** The topics of the default installation: {@code chargeonce.*}. */
+    public static Topics defaults() {
+        return withPrefix("chargeonce");
+    }
+
+    /** The topics under {@code prefix.}; tests use a unique prefix per test to stay independent. */
+    public static Topics withPrefix(String prefix) {
+        if (prefix == null || !prefix.matches("[a-zA-Z0-9._-]+")) {
+            throw new IllegalArgumentException("topic prefix must be letters, digits, '.', '_' or '-', got: " + prefix);
+        }
+        Map<FailureClass, Topic<DeadLetter>> dlts = new EnumMap<>(FailureClass.class);
+        for (FailureClass failure : FailureClass.values()) {
+            String suffix = failure.name().toLowerCase(Locale.ROOT).replace('_', '-');
+            dlts.put(failure, new Topic<>(prefix + ".payment-requests.dlt." + suffix + ".v1", DeadLetter.class,
+                    "payment requests that failed as " + failure + ", with error and origin; replayable"));
+        }
+        return new Topics(
+                new Topic<>(prefix + ".payment-requests.v1", PaymentRequested.class,
+                        "payment intents relayed from the outbox (at least once), key = payment id"),
+                new Topic<>(prefix + ".payment-status.v1", PaymentStatusChanged.class,
+                        "every status change of every payment, in order per payment"),
+                new Topic<>(prefix + ".payment-confirmed.v1", PaymentConfirmed.class,
+                        "terminal result: charged, exactly one per payment"),
+                new Topic<>(prefix + ".payment-failed.v1", PaymentFailed.class,
+                        "terminal result: declined, exactly one per payment"),
+                dlts);
+    }
+
+    public Topic<DeadLetter> deadLetter(FailureClass failure) {
+        return deadLetters.get(failure);
+    }
+
+    /** Every topic, for creating them up front and for listing them to users. */
+    public List<Topic<?>> all() {
+        List<Topic<?>> all = new ArrayList<>(List.of(paymentRequests, paymentStatus, paymentConfirmed, paymentFailed));
+        all.addAll(deadLetters.values());
+        return List.copyOf(all);
+    }
+}
