@@ -1,0 +1,87 @@
+package io.chargeonce.relay.capture;
+
+import io.chargeonce.relay.RelayConfig;
+import io.chargeonce.schemas.EventHeaders;
+
+import java.util.Properties;
+
+/**
+ * The Debezium embedded engine configuration of the relay: the Postgres connector reading the
+ * outbox table through pgoutput, and the outbox EventRouter turning each inserted row into a
+ * record keyed by aggregate id, named after its aggregate type, with the event id, type and
+ * trace context as headers and the payload bytes as the value.
+ *
+ * <p>Choices that are not just defaults, and why:
+ * <ul>
+ *   <li>{@code snapshot.mode=no_data}: the outbox is empty by design (rows are deleted in the
+ *       transaction that inserts them); everything to relay is in the WAL, after the slot.</li>
+ *   <li>{@code publication.autocreate.mode=filtered}: the publication covers the outbox table only,
+ *       so the server never decodes other tables' changes for us.</li>
+ *   <li>{@code binary.handling.mode=bytes} and no JSON expansion: the payload is Confluent-framed
+ *       Avro and must reach Kafka byte for byte.</li>
+ *   <li>{@code tombstones.on.delete=false}: the delete that follows each insert must not become a
+ *       Kafka tombstone; the EventRouter drops the delete event itself.</li>
+ * </ul>
+ */
+public final class CaptureProperties {
+
+    /** The EventRouter names each record after this routing value; {@code OutboxRoutes} maps it to a topic. */
+    static final String ROUTE_BY_AGGREGATE_TYPE = "${routedByValue}";
+
+    private CaptureProperties() {
+    }
+
+    public static Properties of(RelayConfig config) {
+        Properties props = new Properties();
+        props.setProperty("name", engineName(config));
+        props.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+        // Debezium names its internal records after this; the EventRouter renames them anyway.
+        props.setProperty("topic.prefix", "chargeonce-relay-" + config.slotName());
+
+        // Offsets: flushed only for records the relay marked processed, i.e. after Kafka acked them.
+        props.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
+        props.setProperty("offset.storage.file.filename", config.offsetFile().toAbsolutePath().toString());
+        props.setProperty("offset.flush.interval.ms", millis(config.offsetFlushInterval()));
+
+        RelayConfig.Database db = config.database();
+        props.setProperty("database.hostname", db.host());
+        props.setProperty("database.port", Integer.toString(db.port()));
+        props.setProperty("database.dbname", db.name());
+        props.setProperty("database.user", db.user());
+        props.setProperty("database.password", db.password());
+
+        props.setProperty("plugin.name", "pgoutput");
+        props.setProperty("slot.name", config.slotName());
+        props.setProperty("slot.drop.on.stop", Boolean.toString(config.dropSlotOnStop()));
+        props.setProperty("publication.name", config.publicationName());
+        props.setProperty("publication.autocreate.mode", "filtered");
+        props.setProperty("table.include.list", config.outboxTable().replace(".", "\\."));
+        props.setProperty("snapshot.mode", "no_data");
+        props.setProperty("poll.interval.ms", millis(config.pollInterval()));
+        props.setProperty("binary.handling.mode", "bytes");
+        props.setProperty("tombstones.on.delete", "false");
+
+        props.setProperty("transforms", "outbox");
+        props.setProperty("transforms.outbox.type", "io.debezium.transforms.outbox.EventRouter");
+        props.setProperty("transforms.outbox.table.field.event.id", OutboxColumns.ID);
+        props.setProperty("transforms.outbox.table.field.event.key", OutboxColumns.AGGREGATE_ID);
+        props.setProperty("transforms.outbox.table.field.event.payload", OutboxColumns.PAYLOAD);
+        props.setProperty("transforms.outbox.route.by.field", OutboxColumns.AGGREGATE_TYPE);
+        props.setProperty("transforms.outbox.route.topic.replacement", ROUTE_BY_AGGREGATE_TYPE);
+        props.setProperty("transforms.outbox.table.expand.json.payload", "false");
+        props.setProperty("transforms.outbox.route.tombstone.on.empty.payload", "false");
+        props.setProperty("transforms.outbox.table.fields.additional.placement",
+                OutboxColumns.TYPE + ":header:" + EventHeaders.EVENT_TYPE + ","
+                        + OutboxColumns.TRACEPARENT + ":header:" + EventHeaders.TRACEPARENT);
+        return props;
+    }
+
+    /** The engine's name; also the key of its offsets in the offset file. */
+    public static String engineName(RelayConfig config) {
+        return "chargeonce-outbox-relay-" + config.slotName();
+    }
+
+    private static String millis(java.time.Duration duration) {
+        return Long.toString(Math.max(1, duration.toMillis()));
+    }
+}
