@@ -1,0 +1,160 @@
+package io.chargeonce.api;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.chargeonce.api.http.PaymentRoutes;
+import io.chargeonce.api.inbox.StatusApplier;
+import io.chargeonce.api.inbox.StatusInbox;
+import io.chargeonce.api.merchant.Merchants;
+import io.chargeonce.api.payment.PaymentIntake;
+import io.chargeonce.api.payment.Payments;
+import io.chargeonce.api.trace.Traceparent;
+import io.chargeonce.events.PaymentRequested;
+import io.chargeonce.outbox.OutboxWriter;
+import io.chargeonce.schemas.AvroSerde;
+import io.chargeonce.schemas.SchemaRegistryClient;
+import io.javalin.Javalin;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.random.RandomGenerator;
+
+/**
+ * A running payment-api: the HTTP server, its connection pool and the status inbox consumer.
+ *
+ * <p>Start-up migrates the database (payment-api's tables and the outbox) but provisions nothing
+ * else: no merchants, no topics, no schemas beyond what the first write registers. Use
+ * {@link #merchants()} to set up a merchant. {@link #close()} stops taking requests first, then the
+ * inbox, then the pool, so no in-flight work loses its connection.
+ */
+public final class PaymentApi implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(PaymentApi.class);
+
+    private final HikariDataSource dataSource;
+    private final SchemaRegistryClient registry;
+    private final StatusInbox inbox;
+    private final Javalin http;
+    private final Merchants merchants;
+    private final MeterRegistry meters;
+
+    private PaymentApi(HikariDataSource dataSource, SchemaRegistryClient registry, StatusInbox inbox, Javalin http,
+                       Merchants merchants, MeterRegistry meters) {
+        this.dataSource = dataSource;
+        this.registry = registry;
+        this.inbox = inbox;
+        this.http = http;
+        this.merchants = merchants;
+        this.meters = meters;
+    }
+
+    /** Starts with a private {@link SimpleMeterRegistry}, the system clock and an entropy-seeded generator. */
+    public static PaymentApi start(ApiConfig config) {
+        return start(config, new SimpleMeterRegistry(), Clock.systemUTC(), RandomGenerator.of("L64X128MixRandom"));
+    }
+
+    /**
+     * @param meters where {@code chargeonce.api.*} counters go
+     * @param clock  time of payments and status changes
+     * @param random jitter of the status inbox's retry backoff (ids and trace ids use a SecureRandom)
+     */
+    public static PaymentApi start(ApiConfig config, MeterRegistry meters, Clock clock, RandomGenerator random) {
+        Objects.requireNonNull(config, "config");
+        log.info("starting payment-api with {}", config);
+        HikariDataSource dataSource = pool(config);
+        SchemaRegistryClient registry = null;
+        StatusInbox inbox = null;
+        try {
+            ApiMigration.migrate(dataSource);
+            registry = new SchemaRegistryClient(config.registryUrl());
+            Merchants merchants = new Merchants(dataSource, clock);
+            AvroSerde<PaymentRequested> requestSerde = AvroSerde.forTopic(config.topics().paymentRequests(), registry);
+            // Resolve the schema id now, so no request ever waits on the registry while it holds
+            // the idempotency key's index entry (and a failing registry fails the start, not payments).
+            int schemaId = requestSerde.schemaId();
+            log.info("outbox payloads written with schema id {} of subject {}", schemaId,
+                    config.topics().paymentRequests().valueSubject());
+            PaymentIntake intake = new PaymentIntake(dataSource, new OutboxWriter(), requestSerde, clock,
+                    config.idempotencyLockTimeout(), meters);
+            PaymentRoutes routes = new PaymentRoutes(merchants, intake, new Payments(dataSource),
+                    new Traceparent(new SecureRandom()));
+            inbox = StatusInbox.start(new StatusInbox.Settings(config.kafkaBootstrapServers(),
+                            config.statusConsumerGroup(), config.topics().paymentStatus().name(),
+                            config.statusPollTimeout(), config.statusRetryBackoffMax()),
+                    AvroSerde.forTopic(config.topics().paymentStatus(), registry),
+                    new StatusApplier(dataSource, clock), meters, random);
+            Javalin http = Javalin.create(javalin -> {
+                javalin.startup.showJavalinBanner = false;
+                javalin.http.maxRequestSize = config.maxBodyBytes();
+                javalin.http.prefer405over404 = true;
+                javalin.jetty.host = config.httpHost();
+                javalin.jetty.port = config.httpPort();
+                routes.register(javalin);
+            }).start();
+            log.info("payment-api listening on {}:{}", config.httpHost(), http.port());
+            return new PaymentApi(dataSource, registry, inbox, http, merchants, meters);
+        } catch (RuntimeException e) {
+            closeQuietly(inbox, e);
+            closeQuietly(registry, e);
+            closeQuietly(dataSource, e);
+            throw e;
+        }
+    }
+
+    /** The port HTTP listens on (the chosen one when configured with 0). */
+    public int port() {
+        return http.port();
+    }
+
+    /** Provisioning of merchants and their API keys. */
+    public Merchants merchants() {
+        return merchants;
+    }
+
+    public MeterRegistry meters() {
+        return meters;
+    }
+
+    /** The pool payment-api uses; for set-up and inspection, not for writing payments around the API. */
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    @Override
+    public void close() {
+        log.info("stopping payment-api on port {}", http.port());
+        http.stop();
+        inbox.close();
+        registry.close();
+        dataSource.close();
+        log.info("payment-api stopped");
+    }
+
+    private static HikariDataSource pool(ApiConfig config) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("payment-api");
+        hikari.setJdbcUrl(config.jdbcUrl());
+        hikari.setUsername(config.jdbcUser());
+        hikari.setPassword(config.jdbcPassword());
+        hikari.setMaximumPoolSize(config.dbPoolSize());
+        hikari.setConnectionTimeout(config.dbConnectionTimeout().toMillis());
+        return new HikariDataSource(hikari);
+    }
+
+    private static void closeQuietly(AutoCloseable resource, Exception cause) {
+        if (resource == null) {
+            return;
+        }
+        try {
+            resource.close();
+        } catch (Exception e) {
+            cause.addSuppressed(e);
+        }
+    }
+}

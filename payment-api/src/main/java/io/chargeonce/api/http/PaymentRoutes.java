@@ -1,0 +1,167 @@
+package io.chargeonce.api.http;
+
+import io.chargeonce.api.merchant.Merchant;
+import io.chargeonce.api.merchant.Merchants;
+import io.chargeonce.api.payment.IdempotencyKey;
+import io.chargeonce.api.payment.IntakeResult;
+import io.chargeonce.api.payment.PaymentIntake;
+import io.chargeonce.api.payment.PaymentJson;
+import io.chargeonce.api.payment.PaymentRequestParser;
+import io.chargeonce.api.payment.Payments;
+import io.chargeonce.api.trace.Traceparent;
+import io.chargeonce.schemas.SchemaRegistryException;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * The HTTP face of payment-api: {@code POST /payments} and {@code GET /payments/{paymentId}}, both
+ * for the merchant named by the bearer API key. Every error leaves as the same JSON shape.
+ */
+public final class PaymentRoutes {
+
+    /** Header telling a client its response is the stored one of an earlier request. */
+    public static final String REPLAYED_HEADER = "Idempotent-Replayed";
+
+    private static final Logger log = LoggerFactory.getLogger(PaymentRoutes.class);
+    private static final String MERCHANT = "chargeonce.merchant";
+    private static final Pattern CANONICAL_UUID =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    private final Merchants merchants;
+    private final PaymentIntake intake;
+    private final Payments payments;
+    private final Traceparent traces;
+    private final PaymentRequestParser parser = new PaymentRequestParser();
+
+    public PaymentRoutes(Merchants merchants, PaymentIntake intake, Payments payments, Traceparent traces) {
+        this.merchants = Objects.requireNonNull(merchants, "merchants");
+        this.intake = Objects.requireNonNull(intake, "intake");
+        this.payments = Objects.requireNonNull(payments, "payments");
+        this.traces = Objects.requireNonNull(traces, "traces");
+    }
+
+    /** Adds the routes and error mapping to a Javalin configuration. */
+    public void register(JavalinConfig config) {
+        // Only matched endpoints authenticate: an unknown path is a 404 whoever asks.
+        config.routes.beforeMatched(this::authenticate);
+        config.routes.post("/payments", this::create);
+        config.routes.get("/payments/{paymentId}", this::find);
+        config.routes.exception(ApiException.class, (error, ctx) -> ErrorJson.send(ctx, error));
+        config.routes.exception(HttpResponseException.class, PaymentRoutes::frameworkError);
+        config.routes.exception(SQLException.class, PaymentRoutes::databaseError);
+        config.routes.exception(Exception.class, PaymentRoutes::unexpectedError);
+    }
+
+    private void authenticate(Context ctx) throws SQLException {
+        String authorization = ctx.header("Authorization");
+        String prefix = "bearer ";
+        if (authorization == null || !authorization.toLowerCase(Locale.ROOT).startsWith(prefix)) {
+            throw unauthorized("missing bearer API key: send 'Authorization: Bearer <api key>'");
+        }
+        Merchant merchant = merchants.authenticate(authorization.substring(prefix.length()).trim())
+                .orElseThrow(() -> unauthorized("unknown API key"));
+        ctx.attribute(MERCHANT, merchant);
+    }
+
+    private void create(Context ctx) throws SQLException {
+        Merchant merchant = ctx.attribute(MERCHANT);
+        IdempotencyKey key = IdempotencyKey.parse(ctx.header("Idempotency-Key")).orElseThrow(() -> new ApiException(400,
+                "invalid_idempotency_key", "send an Idempotency-Key header of 1.." + IdempotencyKey.MAX_LENGTH
+                + " printable ASCII characters, the same on every retry of one payment"));
+        // Javalin enforces the body limit while reading and answers 413 through frameworkError.
+        byte[] body = ctx.bodyAsBytes();
+        var request = switch (parser.parse(body)) {
+            case PaymentRequestParser.Valid valid -> valid.request();
+            case PaymentRequestParser.Invalid invalid -> throw new ApiException(400, "invalid_request",
+                    "the payment request has invalid fields; see details", invalid.errors(), Map.of());
+            case PaymentRequestParser.Malformed malformed -> throw new ApiException(400, "malformed_json",
+                    malformed.reason());
+        };
+        IntakeResult result = intake.submit(merchant, key, request, traces.continueOrStart(ctx.header("traceparent")));
+        switch (result.decision()) {
+            case NEW -> sendStored(ctx, result);
+            case REPLAYED -> {
+                ctx.header(REPLAYED_HEADER, "true");
+                sendStored(ctx, result);
+            }
+            case CONFLICT -> throw new ApiException(422, "idempotency_key_reused",
+                    "this Idempotency-Key was already used for a different payment request; "
+                    + "use a new key for a new payment, or resend the original request unchanged");
+            case IN_PROGRESS -> throw new ApiException(409, "request_in_progress",
+                    "a request with this Idempotency-Key is still being processed; retry shortly",
+                    List.of(), Map.of("Retry-After", "1"));
+        }
+    }
+
+    private void find(Context ctx) throws SQLException {
+        Merchant merchant = ctx.attribute(MERCHANT);
+        String raw = ctx.pathParam("paymentId");
+        // A malformed id, an unknown one and another merchant's all look the same: nothing to find.
+        if (!CANONICAL_UUID.matcher(raw).matches()) {
+            throw notFound();
+        }
+        var payment = payments.find(merchant.id(), UUID.fromString(raw)).orElseThrow(PaymentRoutes::notFound);
+        ctx.status(200).contentType("application/json").result(PaymentJson.view(payment));
+    }
+
+    private static void sendStored(Context ctx, IntakeResult result) {
+        ctx.header("Location", "/payments/" + result.paymentId());
+        ctx.status(result.httpStatus()).contentType("application/json").result(result.body());
+    }
+
+    private static ApiException unauthorized(String message) {
+        return new ApiException(401, "unauthorized", message, List.of(),
+                Map.of("WWW-Authenticate", "Bearer realm=\"chargeonce\""));
+    }
+
+    private static ApiException notFound() {
+        return new ApiException(404, "not_found", "no payment with this id");
+    }
+
+    private static void frameworkError(HttpResponseException error, Context ctx) {
+        int status = error.getStatus();
+        String code = switch (status) {
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 413 -> "payload_too_large";
+            default -> "http_" + status;
+        };
+        String message = switch (status) {
+            case 404 -> "no such endpoint: " + ctx.method() + " " + ctx.path();
+            case 405 -> "method " + ctx.method() + " is not allowed on " + ctx.path();
+            case 413 -> "request body is larger than the accepted maximum";
+            default -> error.getMessage();
+        };
+        ErrorJson.send(ctx, status, code, message, List.of());
+    }
+
+    private static void databaseError(SQLException error, Context ctx) {
+        log.error("database failure on {} {} (SQLState {}): {}", ctx.method(), ctx.path(), error.getSQLState(),
+                error.getMessage());
+        ctx.header("Retry-After", "1");
+        ErrorJson.send(ctx, 503, "service_unavailable", "the payment database is unavailable; retry shortly", List.of());
+    }
+
+    private static void unexpectedError(Exception error, Context ctx) {
+        if (SchemaRegistryException.isTransient(error)) {
+            log.error("schema registry unavailable on {} {}: {}", ctx.method(), ctx.path(), error.getMessage());
+            ctx.header("Retry-After", "1");
+            ErrorJson.send(ctx, 503, "service_unavailable", "a dependency is unavailable; retry shortly", List.of());
+            return;
+        }
+        log.error("unexpected failure on {} {}", ctx.method(), ctx.path(), error);
+        ErrorJson.send(ctx, 500, "internal_error", "unexpected error; retry with the same Idempotency-Key",
+                List.of());
+    }
+}

@@ -1,0 +1,219 @@
+package io.chargeonce.api.inbox;
+
+import io.chargeonce.events.PaymentStatusChanged;
+import io.chargeonce.schemas.AvroSerde;
+import io.chargeonce.schemas.SchemaRegistryException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+
+/**
+ * Background consumer of the payment status topic that applies each event through
+ * {@link StatusApplier}.
+ *
+ * <p>Delivery is at least once and the effect exactly once: Kafka offsets are committed only after
+ * the database transactions of the records they cover have committed, and the applier's inbox
+ * drops whatever a crash in between redelivers. It reads {@code read_committed}, so status events
+ * of an aborted processor transaction are never seen.
+ *
+ * <p>A record that cannot be decoded is logged with its coordinates, counted and skipped: it will
+ * never decode, and stopping would freeze every payment behind it. A failure that may heal (the
+ * database or the registry is down) is retried from the same record with a jittered, capped
+ * backoff, so nothing is skipped.
+ */
+public final class StatusInbox implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(StatusInbox.class);
+    private static final Duration BACKOFF_BASE = Duration.ofMillis(100);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    /**
+     * @param bootstrapServers Kafka brokers
+     * @param groupId          consumer group shared by all payment-api instances
+     * @param topic            the status topic
+     * @param pollTimeout      longest a poll blocks
+     * @param backoffMax       cap of the retry backoff
+     */
+    public record Settings(String bootstrapServers, String groupId, String topic, Duration pollTimeout,
+                           Duration backoffMax) {
+    }
+
+    private final Settings settings;
+    private final AvroSerde<PaymentStatusChanged> serde;
+    private final StatusApplier applier;
+    private final RandomGenerator random;
+    private final Map<InboxOutcome, Counter> outcomes = new EnumMap<>(InboxOutcome.class);
+    private final CountDownLatch stopping = new CountDownLatch(1);
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Thread thread;
+    private int failures;
+
+    /** Starts consuming right away on its own thread. */
+    public static StatusInbox start(Settings settings, AvroSerde<PaymentStatusChanged> serde, StatusApplier applier,
+                                    MeterRegistry meters, RandomGenerator random) {
+        StatusInbox inbox = new StatusInbox(settings, serde, applier, meters, random);
+        inbox.thread.start();
+        return inbox;
+    }
+
+    private StatusInbox(Settings settings, AvroSerde<PaymentStatusChanged> serde, StatusApplier applier,
+                        MeterRegistry meters, RandomGenerator random) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.serde = Objects.requireNonNull(serde, "serde");
+        this.applier = Objects.requireNonNull(applier, "applier");
+        this.random = Objects.requireNonNull(random, "random");
+        for (InboxOutcome outcome : InboxOutcome.values()) {
+            outcomes.put(outcome, Counter.builder("chargeonce.api.status_inbox")
+                    .description("status events by what became of them")
+                    .tag("outcome", outcome.tag())
+                    .register(meters));
+        }
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // payment-api provisions nothing: a missing status topic is an operator's job, not ours.
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.groupId() + "-status-inbox");
+        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        this.thread = new Thread(this::run, "payment-api-status-inbox");
+        this.thread.setDaemon(true);
+    }
+
+    private void run() {
+        log.info("status inbox consuming {} as group {}", settings.topic(), settings.groupId());
+        try {
+            consumer.subscribe(List.of(settings.topic()));
+            while (stopping.getCount() > 0) {
+                ConsumerRecords<String, byte[]> records = consumer.poll(settings.pollTimeout());
+                if (!records.isEmpty()) {
+                    processBatch(records);
+                }
+            }
+        } catch (WakeupException e) {
+            if (stopping.getCount() > 0) {
+                throw e;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.error("status inbox stopped by an unexpected failure; status events are no longer applied", e);
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+            log.info("status inbox stopped");
+        }
+    }
+
+    private void processBatch(ConsumerRecords<String, byte[]> records) throws InterruptedException {
+        Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+        for (TopicPartition partition : records.partitions()) {
+            for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
+                try {
+                    handle(record);
+                } catch (SQLException | RuntimeException e) {
+                    // Not the record's fault (it decoded): the database, the registry or a bug.
+                    // Skipping would lose a status, so retry until it goes through.
+                    retryLater(records, done, record, e);
+                    return;
+                }
+                done.put(partition, new OffsetAndMetadata(record.offset() + 1));
+            }
+        }
+        commit(done);
+        failures = 0;
+    }
+
+    private void handle(ConsumerRecord<String, byte[]> record) throws SQLException {
+        PaymentStatusChanged event;
+        try {
+            event = record.value() == null ? null : serde.deserialize(record.value());
+        } catch (RuntimeException e) {
+            if (SchemaRegistryException.isTransient(e)) {
+                throw e;
+            }
+            event = null;
+            log.error("undecodable status record at {}-{}@{} skipped: {}", record.topic(), record.partition(),
+                    record.offset(), e.getMessage());
+        }
+        if (event == null) {
+            if (record.value() == null) {
+                log.error("empty status record at {}-{}@{} skipped", record.topic(), record.partition(), record.offset());
+            }
+            outcomes.get(InboxOutcome.UNDECODABLE).increment();
+            return;
+        }
+        outcomes.get(applier.apply(event)).increment();
+    }
+
+    /**
+     * Commits what was applied, rewinds every partition of the batch to its first unapplied record
+     * and backs off: the failed record comes back on the next poll, nothing is skipped.
+     */
+    private void retryLater(ConsumerRecords<String, byte[]> records, Map<TopicPartition, OffsetAndMetadata> done,
+                            ConsumerRecord<String, byte[]> failed, Exception cause) throws InterruptedException {
+        commit(done);
+        for (TopicPartition partition : records.partitions()) {
+            OffsetAndMetadata applied = done.get(partition);
+            consumer.seek(partition, applied != null ? applied.offset() : records.records(partition).getFirst().offset());
+        }
+        failures++;
+        long capMillis = Math.min(settings.backoffMax().toMillis(),
+                BACKOFF_BASE.toMillis() << Math.min(failures - 1, 20));
+        long delayMillis = capMillis / 2 + random.nextLong(capMillis / 2 + 1);
+        log.warn("status record at {}-{}@{} not applied (attempt {}), retrying in {} ms: {}", failed.topic(),
+                failed.partition(), failed.offset(), failures, delayMillis, cause.toString());
+        stopping.await(delayMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        if (offsets.isEmpty()) {
+            return;
+        }
+        try {
+            consumer.commitSync(offsets);
+        } catch (CommitFailedException e) {
+            // The group rebalanced: the new owner gets these records again and the inbox drops them.
+            log.warn("status offsets not committed after a rebalance; the inbox absorbs the redelivery: {}",
+                    e.getMessage());
+        }
+    }
+
+    /** Stops consuming after the record in hand, commits nothing more, and waits for the thread. */
+    @Override
+    public void close() {
+        stopping.countDown();
+        consumer.wakeup();
+        try {
+            thread.join(CLOSE_TIMEOUT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            log.warn("status inbox thread still running {} after close; abandoning it", CLOSE_TIMEOUT);
+        }
+    }
+}

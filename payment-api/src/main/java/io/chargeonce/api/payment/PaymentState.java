@@ -1,0 +1,50 @@
+package io.chargeonce.api.payment;
+
+import io.chargeonce.events.PaymentStatus;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The life of a payment as payment-api serves it. Legal moves are part of the type, so a late or
+ * reordered status event can never drag a settled payment back:
+ * <ul>
+ *   <li>PENDING may move anywhere (including PENDING again, e.g. a retried attempt);</li>
+ *   <li>NEEDS_ATTENTION may be settled to CONFIRMED or FAILED once someone resolves it, or refreshed
+ *       with a new reason;</li>
+ *   <li>CONFIRMED and FAILED are terminal: nothing moves them, not even to themselves.</li>
+ * </ul>
+ */
+public enum PaymentState {
+    PENDING,
+    CONFIRMED,
+    FAILED,
+    NEEDS_ATTENTION;
+
+    /** True if a payment in this state may take {@code next}. */
+    public boolean canMoveTo(PaymentState next) {
+        return successors().contains(next);
+    }
+
+    public boolean isTerminal() {
+        return successors().isEmpty();
+    }
+
+    private Set<PaymentState> successors() {
+        return switch (this) {
+            case PENDING -> EnumSet.allOf(PaymentState.class);
+            case NEEDS_ATTENTION -> EnumSet.of(CONFIRMED, FAILED, NEEDS_ATTENTION);
+            case CONFIRMED, FAILED -> EnumSet.noneOf(PaymentState.class);
+        };
+    }
+
+    /** The state named by an event on the status topic. */
+    public static PaymentState of(PaymentStatus status) {
+        return switch (status) {
+            case PENDING -> PENDING;
+            case CONFIRMED -> CONFIRMED;
+            case FAILED -> FAILED;
+            case NEEDS_ATTENTION -> NEEDS_ATTENTION;
+        };
+    }
+}
