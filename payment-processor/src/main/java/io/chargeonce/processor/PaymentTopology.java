@@ -1,0 +1,99 @@
+package io.chargeonce.processor;
+
+import io.chargeonce.events.FailureClass;
+import io.chargeonce.processor.deadletter.DeadLetterProcessor;
+import io.chargeonce.processor.gateway.PaymentGateway;
+import io.chargeonce.processor.inbox.InboxProcessor;
+import io.chargeonce.processor.ledger.LedgerProcessor;
+import io.chargeonce.processor.ledger.PaymentLedger;
+import io.chargeonce.processor.reconcile.Backoff;
+import io.chargeonce.processor.reconcile.Reconciler;
+import io.chargeonce.processor.request.RequestDecoder;
+import io.chargeonce.processor.request.ValidationProcessor;
+import io.chargeonce.schemas.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+
+import java.time.Clock;
+import java.util.Locale;
+import java.util.random.RandomGenerator;
+
+/**
+ * The payment processor's topology, built as a pure function of its inputs: no broker, registry or
+ * provider is contacted while building, so tests drive it with {@code TopologyTestDriver}.
+ *
+ * <pre>
+ * requests ─▶ decode ─▶ inbox ─▶ validate ─┬─▶ ledger ─┬─▶ status / confirmed / failed
+ *                                          │           └─▶ dead letters (provider refused)
+ *                                          ├─▶ dead letters ─▶ dlt.&lt;class&gt;
+ *                                          └─▶ status (NEEDS_ATTENTION for a poisoned payment)
+ * </pre>
+ * All of it runs in one sub-topology, so one EOS transaction covers the input offset, the inbox
+ * claim, the ledger write and every output record.
+ */
+public final class PaymentTopology {
+    public static final String SOURCE = "payment-requests-source";
+    public static final String DECODER = "payment-requests-decoder";
+    public static final String INBOX = "payment-requests-inbox";
+    public static final String VALIDATION = "payment-requests-validation";
+    public static final String LEDGER = "payment-ledger";
+    public static final String DEAD_LETTERS = "dead-letters";
+    public static final String STATUS_SINK = "payment-status-sink";
+    public static final String CONFIRMED_SINK = "payment-confirmed-sink";
+    public static final String FAILED_SINK = "payment-failed-sink";
+
+    private PaymentTopology() {
+    }
+
+    public static String deadLetterSink(FailureClass failure) {
+        return "dead-letter-sink-" + failure.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /**
+     * @param random draws backoff jitter; seed it in tests
+     */
+    public static Topology build(ProcessorConfig config, EventSerdes serdes, PaymentGateway gateway,
+                                 Clock clock, RandomGenerator random, MeterRegistry meterRegistry) {
+        Topics topics = config.topics();
+        ProcessorMetrics metrics = new ProcessorMetrics(meterRegistry);
+        Reconciler reconciler = new Reconciler(config.maxAttempts(), config.providerIdempotencyWindow(),
+                config.callDeadline(), new Backoff(config.retryBaseBackoff(), config.retryMaxBackoff(), random));
+        Topology topology = new Topology();
+
+        // 1. Read requests as raw bytes: a record that does not decode is ours to dead-letter, not a crashed task.
+        topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.paymentRequests().name());
+
+        // Decode once, keeping the raw bytes and origin for a possible dead letter.
+        topology.addProcessor(DECODER, () -> new RequestDecoder(topics.paymentRequests().name(), serdes.requests()), SOURCE);
+
+        // 2. Drop event ids already processed (the relay delivers at least once).
+        topology.addProcessor(INBOX, () -> new InboxProcessor(config.inboxRetention(), metrics), DECODER);
+        topology.addStateStore(InboxProcessor.store(config.inboxRetention()), INBOX);
+
+        // 3. Undecodable or invalid → dead letters (and NEEDS_ATTENTION if the payment is known); the rest → ledger.
+        topology.addProcessor(VALIDATION, () -> new ValidationProcessor(clock), INBOX);
+
+        // 4 + 5. Record the attempt, charge off-thread, apply outcomes and re-drive due payments from a punctuator.
+        topology.addProcessor(LEDGER, () -> new LedgerProcessor(gateway, reconciler, clock, config.outcomePollInterval(),
+                config.dueBatch(), metrics, serdes.requests()), VALIDATION);
+        topology.addStateStore(PaymentLedger.ledgerStore(), LEDGER, VALIDATION);
+        topology.addStateStore(PaymentLedger.dueIndexStore(), LEDGER);
+
+        // Build the dead-letter envelope and route it to its class's topic.
+        topology.addProcessor(DEAD_LETTERS, () -> new DeadLetterProcessor(clock, metrics, PaymentTopology::deadLetterSink),
+                VALIDATION, LEDGER);
+
+        // 6. Outputs: status changes from validation and ledger; exactly one terminal result per payment.
+        topology.addSink(STATUS_SINK, topics.paymentStatus().name(), new StringSerializer(), serdes.status(), VALIDATION, LEDGER);
+        topology.addSink(CONFIRMED_SINK, topics.paymentConfirmed().name(), new StringSerializer(), serdes.confirmed(), LEDGER);
+        topology.addSink(FAILED_SINK, topics.paymentFailed().name(), new StringSerializer(), serdes.failed(), LEDGER);
+        for (FailureClass failure : FailureClass.values()) {
+            topology.addSink(deadLetterSink(failure), topics.deadLetter(failure).name(), new ByteArraySerializer(),
+                    serdes.deadLetter(failure), DEAD_LETTERS);
+        }
+        return topology;
+    }
+}

@@ -1,0 +1,63 @@
+package io.chargeonce.processor;
+
+import io.chargeonce.events.FailureClass;
+import io.chargeonce.processor.gateway.ChargeOutcome;
+import io.chargeonce.processor.ledger.LedgerState;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * The processor's counters. Counted when a decision is made on the stream thread, so a
+ * transaction that aborts afterwards can make them run slightly ahead of the committed truth;
+ * they are for operations dashboards, the topics are the record.
+ */
+public final class ProcessorMetrics {
+    public static final String INBOX = "chargeonce.processor.inbox";
+    public static final String LEDGER = "chargeonce.processor.ledger";
+    public static final String PROVIDER_CALLS = "chargeonce.processor.provider.calls";
+    public static final String DEAD_LETTERS = "chargeonce.processor.dead.letters";
+    public static final String RECONCILE_ATTEMPTS = "chargeonce.processor.reconcile.attempts";
+    public static final String PAYMENTS = "chargeonce.processor.payments";
+
+    private final MeterRegistry registry;
+
+    public ProcessorMetrics(MeterRegistry registry) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+    }
+
+    /** @param duplicate whether the inbox had already seen the event id */
+    public void inbox(boolean duplicate) {
+        registry.counter(INBOX, "decision", duplicate ? "duplicate" : "new").increment();
+    }
+
+    /** @param duplicate whether the ledger already had the payment (a second event for one payment) */
+    public void ledger(boolean duplicate) {
+        registry.counter(LEDGER, "decision", duplicate ? "duplicate" : "new").increment();
+    }
+
+    /** @param call "charge" or "lookup" */
+    public void providerCall(String call, ChargeOutcome outcome) {
+        String name = switch (outcome) {
+            case ChargeOutcome.Succeeded s -> "succeeded";
+            case ChargeOutcome.Declined d -> "declined";
+            case ChargeOutcome.Unknown u -> "unknown";
+            case ChargeOutcome.Rejected r -> "rejected";
+            case ChargeOutcome.NotFound n -> "not_found";
+        };
+        registry.counter(PROVIDER_CALLS, "call", call, "outcome", name).increment();
+    }
+
+    public void deadLetter(FailureClass failureClass) {
+        registry.counter(DEAD_LETTERS, "class", failureClass.name().toLowerCase(Locale.ROOT)).increment();
+    }
+
+    public void reconcileAttempt() {
+        registry.counter(RECONCILE_ATTEMPTS).increment();
+    }
+
+    public void settled(LedgerState state) {
+        registry.counter(PAYMENTS, "status", state.name()).increment();
+    }
+}

@@ -1,0 +1,26 @@
+package io.chargeonce.processor.gateway;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The payment provider, seen from the processor. Both calls return at once and complete on
+ * another thread: the stream thread must never wait on the network, because a blocked thread
+ * stalls every payment of its tasks and, past {@code max.poll.interval.ms}, costs a rebalance.
+ *
+ * <p>Implementations never complete a future exceptionally on purpose: anything that leaves the
+ * provider's state in doubt (timeout, I/O error, 5xx) is an {@link ChargeOutcome.Unknown}.
+ */
+public interface PaymentGateway {
+
+    /**
+     * Charges once per {@link ChargeCommand#idempotencyKey()}: the provider answers a repeated key
+     * with the stored result instead of charging again, which is what makes re-driving safe.
+     */
+    CompletableFuture<ChargeOutcome> charge(ChargeCommand command);
+
+    /**
+     * What the provider recorded for a key: {@link ChargeOutcome.Succeeded}, {@link ChargeOutcome.Declined},
+     * {@link ChargeOutcome.NotFound} if it never saw the key, or {@link ChargeOutcome.Unknown}.
+     */
+    CompletableFuture<ChargeOutcome> lookup(String idempotencyKey);
+}

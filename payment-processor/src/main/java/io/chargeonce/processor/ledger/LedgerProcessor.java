@@ -1,0 +1,215 @@
+package io.chargeonce.processor.ledger;
+
+import io.chargeonce.events.FailureClass;
+import io.chargeonce.events.PaymentRequested;
+import io.chargeonce.processor.PaymentTopology;
+import io.chargeonce.processor.ProcessorMetrics;
+import io.chargeonce.processor.deadletter.Rejection;
+import io.chargeonce.processor.gateway.ChargeOutcome;
+import io.chargeonce.processor.gateway.PaymentGateway;
+import io.chargeonce.processor.reconcile.CallKind;
+import io.chargeonce.processor.reconcile.InFlightCalls;
+import io.chargeonce.processor.reconcile.Reconciler;
+import io.chargeonce.processor.reconcile.Step;
+import io.chargeonce.schemas.EventHeaders;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.Cancellable;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * Charges each payment once, without ever waiting on the provider. For a payment it has never
+ * seen, it records attempt 1 in the ledger and only then starts the call on the gateway's threads.
+ * A wall-clock punctuator on the stream thread applies finished calls to the ledger and publishes
+ * their status and result, and re-drives entries whose next check is due, all inside the open EOS
+ * transaction:
+ * <ul>
+ *   <li>crash before the commit: the request is processed again and charged again with the same
+ *       key; the provider answers with the stored result;</li>
+ *   <li>crash after the attempt committed: the restored entry is due at its next check and is
+ *       re-driven (lookup by key, then charge with the same key);</li>
+ *   <li>task moved or closed: {@link #close} drops late outcomes; the new owner re-drives.</li>
+ * </ul>
+ * Each payment gets exactly one terminal status and at most one result record, because only an
+ * attempting entry accepts an outcome and the terminal entry is written in the same transaction.
+ */
+public final class LedgerProcessor implements Processor<String, ChargeRequest, Object, Object> {
+    private static final Logger log = LoggerFactory.getLogger(LedgerProcessor.class);
+
+    private final PaymentGateway gateway;
+    private final Reconciler reconciler;
+    private final Clock clock;
+    private final Duration punctuationInterval;
+    private final int dueBatch;
+    private final ProcessorMetrics metrics;
+    private final Serializer<PaymentRequested> requestSerializer;
+    private ProcessorContext<Object, Object> context;
+    private PaymentLedger ledger;
+    private InFlightCalls calls;
+    private Cancellable punctuation;
+
+    /**
+     * @param dueBatch          most due entries re-driven per punctuation, so a backlog after an
+     *                          outage is worked off over several punctuations instead of one long one
+     * @param requestSerializer re-encodes a request the provider refused, for its dead letter
+     */
+    public LedgerProcessor(PaymentGateway gateway, Reconciler reconciler, Clock clock, Duration punctuationInterval,
+                           int dueBatch, ProcessorMetrics metrics, Serializer<PaymentRequested> requestSerializer) {
+        this.gateway = gateway;
+        this.reconciler = reconciler;
+        this.clock = clock;
+        this.punctuationInterval = punctuationInterval;
+        this.dueBatch = dueBatch;
+        this.metrics = metrics;
+        this.requestSerializer = requestSerializer;
+    }
+
+    @Override
+    public void init(ProcessorContext<Object, Object> context) {
+        this.context = context;
+        KeyValueStore<String, LedgerEntry> entries = context.getStateStore(PaymentLedger.LEDGER_STORE);
+        KeyValueStore<Bytes, String> dueIndex = context.getStateStore(PaymentLedger.DUE_INDEX_STORE);
+        this.ledger = new PaymentLedger(entries, dueIndex);
+        this.calls = new InFlightCalls("task " + context.taskId());
+        this.punctuation = context.schedule(punctuationInterval, PunctuationType.WALL_CLOCK_TIME, ignored -> tick());
+    }
+
+    @Override
+    public void process(Record<String, ChargeRequest> record) {
+        ChargeRequest request = record.value();
+        LedgerEntry known = ledger.find(request.paymentId()).orElse(null);
+        if (known != null) {
+            metrics.ledger(true);
+            log.info("payment {} already in the ledger as {} (attempt {}); request event {} ignored",
+                    request.paymentId(), known.state(), known.attempt(), request.eventId());
+            return;
+        }
+        metrics.ledger(false);
+        log.info("payment {} (event {}): recording attempt 1 and charging", request.paymentId(), request.eventId());
+        execute(reconciler.begin(request, clock.instant()));
+    }
+
+    /** Applies finished calls, then re-drives what is due. Runs on the stream thread. */
+    private void tick() {
+        for (InFlightCalls.Completed done : calls.drain()) {
+            apply(done);
+        }
+        Instant now = clock.instant();
+        for (LedgerEntry.Attempting due : ledger.dueBy(now, dueBatch)) {
+            if (calls.isInFlight(due.paymentId())) {
+                // Past its deadline with no outcome: presume it lost rather than wait forever.
+                calls.abandon(due.paymentId());
+                execute(reconciler.callLost(due, now));
+            } else {
+                metrics.reconcileAttempt();
+                log.info("payment {} due for reconcile after attempt {} ({})", due.paymentId(), due.attempt(),
+                        due.lastUnknown() == null ? "no outcome recorded" : due.lastUnknown());
+                execute(reconciler.whenDue(due, now));
+            }
+        }
+    }
+
+    private void apply(InFlightCalls.Completed done) {
+        InFlightCalls.Call call = done.call();
+        String kind = call.kind() == CallKind.CHARGE ? "charge" : "lookup";
+        metrics.providerCall(kind, done.outcome());
+        LedgerEntry entry = ledger.find(call.paymentId()).orElse(null);
+        if (!(entry instanceof LedgerEntry.Attempting attempting) || attempting.attempt() != call.attempt()) {
+            log.info("outcome {} of {} for payment {} attempt {} ignored: the ledger has it as {}",
+                    done.outcome().getClass().getSimpleName(), kind, call.paymentId(), call.attempt(),
+                    entry == null ? "unknown" : entry.state() + " attempt " + entry.attempt());
+            return;
+        }
+        log.info("payment {} attempt {}: {} answered {}", call.paymentId(), call.attempt(), kind,
+                done.outcome().getClass().getSimpleName());
+        execute(reconciler.afterOutcome(attempting, call.kind(), done.outcome(), clock.instant()));
+    }
+
+    /** Saves the step's entry first, then publishes or calls: nothing leaves before the ledger says so. */
+    private void execute(Step step) {
+        Instant now = clock.instant();
+        ledger.save(step.next());
+        switch (step) {
+            case Step.Call call -> startCall(call.next(), call.call(), now);
+            case Step.Wait wait -> {
+                log.info("payment {} outcome unknown, next check at {}: {}", wait.next().paymentId(),
+                        wait.next().nextCheckAt(), wait.next().lastUnknown());
+                publishStatus(wait.next(), now);
+            }
+            case Step.Decide decide -> settle(decide, now);
+        }
+    }
+
+    private void startCall(LedgerEntry.Attempting entry, CallKind kind, Instant now) {
+        calls.start(entry.paymentId(), entry.attempt(), kind, now, () -> switch (kind) {
+            case CHARGE -> gateway.charge(entry.request().toCommand(entry.idempotencyKey()));
+            case LOOKUP -> gateway.lookup(entry.idempotencyKey());
+        });
+    }
+
+    private void settle(Step.Decide decide, Instant now) {
+        LedgerEntry entry = decide.next();
+        log.info("payment {} settled as {} after {} attempt(s)", entry.paymentId(), entry.state(), entry.attempt());
+        metrics.settled(entry.state());
+        publishStatus(entry, now);
+        switch (entry) {
+            case LedgerEntry.Confirmed confirmed -> forward(entry, PaymentEvents.confirmed(confirmed), PaymentTopology.CONFIRMED_SINK, now);
+            case LedgerEntry.Failed failed -> forward(entry, PaymentEvents.failed(failed), PaymentTopology.FAILED_SINK, now);
+            case LedgerEntry.NeedsAttention needsAttention -> {
+                if (decide.deadLetter() != null) {
+                    deadLetter(needsAttention, decide.deadLetter());
+                }
+            }
+            case LedgerEntry.Attempting attempting -> throw new IllegalStateException("unreachable: Decide holds terminal entries");
+        }
+    }
+
+    private void publishStatus(LedgerEntry entry, Instant now) {
+        forward(entry, PaymentEvents.status(entry, now), PaymentTopology.STATUS_SINK, now);
+    }
+
+    private void forward(LedgerEntry entry, Object value, String sink, Instant now) {
+        context.forward(new Record<>(entry.paymentId(), value, now.toEpochMilli(),
+                PaymentEvents.headers(entry.request().traceparent())), sink);
+    }
+
+    /** The provider refused the request itself: keep the request replayable next to its reason. */
+    private void deadLetter(LedgerEntry.NeedsAttention entry, FailureClass failureClass) {
+        ChargeRequest request = entry.request();
+        Headers headers = new RecordHeaders();
+        headers.add(EventHeaders.EVENT_ID, request.eventId().getBytes(StandardCharsets.UTF_8));
+        if (request.traceparent() != null) {
+            headers.add(EventHeaders.TRACEPARENT, request.traceparent().getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] key = request.paymentId().getBytes(StandardCharsets.UTF_8);
+        byte[] value = requestSerializer.serialize(request.origin().topic(), request.toEvent());
+        Rejection rejection = new Rejection(failureClass, new ProviderRejectedException(entry.reason()),
+                failureClass.name().toLowerCase(Locale.ROOT), request.origin(), key, value, headers,
+                request.paymentId(), request.eventId());
+        context.forward(new Record<>(key, rejection, clock.millis(), headers), PaymentTopology.DEAD_LETTERS);
+    }
+
+    @Override
+    public void close() {
+        if (punctuation != null) {
+            punctuation.cancel();
+        }
+        if (calls != null) {
+            calls.close();
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.chargeonce.processor.request;
+
+import io.chargeonce.events.PaymentRequested;
+import io.chargeonce.processor.ledger.Origin;
+import io.chargeonce.schemas.EventHeaders;
+import io.chargeonce.schemas.SchemaRegistryException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.errors.StreamsException;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Decodes request values inside the topology rather than in the source's deserializer, so that a
+ * record that cannot be decoded is ours to dead-letter with its origin instead of an exception
+ * that stops the task. The event id comes from the {@code id} header the relay sets, falling back
+ * to the payload's, so the inbox can drop a redelivered poison record too. A registry that cannot
+ * be reached is not the record's fault: that fails the task (and is retried) instead.
+ */
+public final class RequestDecoder implements Processor<byte[], byte[], byte[], IncomingRequest> {
+    private static final Logger log = LoggerFactory.getLogger(RequestDecoder.class);
+
+    private final String topic;
+    private final Deserializer<PaymentRequested> deserializer;
+    private ProcessorContext<byte[], IncomingRequest> context;
+
+    public RequestDecoder(String topic, Deserializer<PaymentRequested> deserializer) {
+        this.topic = topic;
+        this.deserializer = deserializer;
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], IncomingRequest> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        Origin origin = origin(record.timestamp());
+        PaymentRequested event = null;
+        RuntimeException error = null;
+        try {
+            event = record.value() == null ? null : deserializer.deserialize(topic, record.headers(), record.value());
+            if (event == null) {
+                error = new IllegalArgumentException("the record has no value (a tombstone is not a payment request)");
+            }
+        } catch (RuntimeException e) {
+            if (SchemaRegistryException.isTransient(e)) {
+                // The registry is down, not the record: fail the task so EOS retries it from the
+                // last commit, instead of dead-lettering every payment during a registry blip.
+                throw new StreamsException("registry unavailable while decoding " + origin.topic() + "-"
+                        + origin.partition() + "@" + origin.offset() + "; will retry", e);
+            }
+            error = e;
+            log.warn("request at {}-{}@{} cannot be decoded: {}", origin.topic(), origin.partition(), origin.offset(), e.toString());
+        }
+        String eventId = header(record.headers(), EventHeaders.EVENT_ID);
+        if (eventId == null && event != null && !event.getEventId().isBlank()) {
+            eventId = event.getEventId();
+        }
+        context.forward(record.withValue(new IncomingRequest(record.key(), record.value(), record.headers(), origin,
+                event, error, eventId)));
+    }
+
+    private Origin origin(long timestamp) {
+        return context.recordMetadata()
+                .map((RecordMetadata m) -> new Origin(m.topic(), m.partition(), m.offset(), timestamp))
+                .orElse(new Origin(topic, -1, -1, timestamp));
+    }
+
+    static String header(Headers headers, String name) {
+        Header header = headers.lastHeader(name);
+        if (header == null || header.value() == null) {
+            return null;
+        }
+        String value = new String(header.value(), StandardCharsets.UTF_8);
+        return value.isBlank() ? null : value;
+    }
+}
