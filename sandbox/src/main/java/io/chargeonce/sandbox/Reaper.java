@@ -1,0 +1,124 @@
+package io.chargeonce.sandbox;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cleans up after sandboxes whose JVM died without closing them (kill -9, a crashed test fork, a
+ * power cut): stops their leftover Postgres and registry processes and deletes their directories,
+ * so a fixed-port run can start again and disks do not fill with dead data directories.
+ *
+ * <p>An instance is stale exactly when its {@code owner.lock} can be locked (see {@link InstanceDir});
+ * holding that lock while reaping keeps concurrent reapers off the same instance. Live instances,
+ * including this JVM's own, are never touched.
+ */
+final class Reaper {
+
+    /** A directory without a lock file younger than this is an instance being created right now. */
+    private static final Duration UNLOCKED_GRACE = Duration.ofMinutes(1);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+    private static final Logger LOG = LoggerFactory.getLogger(Reaper.class);
+
+    private Reaper() {
+    }
+
+    /** Reaps every stale instance under {@code root}; returns the ids reaped. */
+    static List<String> reapStale(Path root) {
+        List<String> reaped = new ArrayList<>();
+        if (!Files.isDirectory(root)) {
+            return reaped;
+        }
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, Files::isDirectory)) {
+            for (Path dir : dirs) {
+                if (reapIfStale(dir)) {
+                    reaped.add(dir.getFileName().toString());
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("could not list sandbox root {}: {}", root, e.toString());
+        }
+        return reaped;
+    }
+
+    private static boolean reapIfStale(Path dir) {
+        Path lockFile = dir.resolve(InstanceDir.LOCK_FILE);
+        if (!Files.exists(lockFile)) {
+            return deleteIfAbandoned(dir);
+        }
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
+                FileLock lock = channel.tryLock()) {
+            if (lock == null) {
+                return false; // its owner is alive
+            }
+            reap(dir);
+            return true;
+        } catch (OverlappingFileLockException e) {
+            return false; // this JVM owns it
+        } catch (NoSuchFileException e) {
+            return false; // closed or reaped by someone else meanwhile
+        } catch (IOException e) {
+            LOG.warn("could not check sandbox dir {}: {}", dir, e.toString());
+            return false;
+        }
+    }
+
+    private static void reap(Path dir) throws IOException {
+        Properties instance = readOrEmpty(dir.resolve(InstanceDir.INSTANCE_FILE));
+        LOG.info("reaping stale sandbox {} (owner pid {} is gone)", dir.getFileName(),
+                instance.getProperty("ownerPid", "?"));
+        try (DirectoryStream<Path> children = Files.newDirectoryStream(dir, "*" + InstanceDir.CHILD_SUFFIX)) {
+            for (Path file : children) {
+                ChildProcess child = ChildProcess.fromProperties(InstanceDir.read(file));
+                Optional<ProcessHandle> live = child.findLive();
+                if (live.isPresent()) {
+                    LOG.info("stopping leftover {} process {} of sandbox {}", child.name(), live.get().pid(),
+                            dir.getFileName());
+                    ChildProcess.stop(live.get(), STOP_GRACE);
+                }
+            }
+        }
+        String dataDir = instance.getProperty("dataDir");
+        // Only ever delete a data dir named after this instance: a corrupt file must not aim us elsewhere.
+        if (dataDir != null && Path.of(dataDir).getFileName().equals(dir.getFileName())) {
+            InstanceDir.deleteTree(Path.of(dataDir));
+        }
+        InstanceDir.deleteTree(dir);
+    }
+
+    private static boolean deleteIfAbandoned(Path dir) {
+        try {
+            Instant modified = Files.getLastModifiedTime(dir).toInstant();
+            if (modified.isBefore(Instant.now().minus(UNLOCKED_GRACE))) {
+                LOG.info("deleting abandoned sandbox dir {} (never locked)", dir.getFileName());
+                InstanceDir.deleteTree(dir);
+                return true;
+            }
+        } catch (IOException e) {
+            // vanished meanwhile
+        }
+        return false;
+    }
+
+    private static Properties readOrEmpty(Path file) {
+        try {
+            return InstanceDir.read(file);
+        } catch (IOException e) {
+            return new Properties();
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package io.chargeonce.sandbox.provider;
+
+import io.chargeonce.sandbox.ProviderCharge;
+import io.chargeonce.sandbox.ProviderFaults;
+import io.chargeonce.sandbox.ProviderStats;
+import java.util.List;
+
+/** Everything the simulated provider knows, shared by its HTTP endpoints and its Java API. */
+public final class ProviderState {
+
+    private final ChargeBook book = new ChargeBook();
+    private final FaultDice dice = new FaultDice(ProviderFaults.none());
+    private final Counters counters = new Counters();
+
+    public ChargeBook book() {
+        return book;
+    }
+
+    public FaultDice dice() {
+        return dice;
+    }
+
+    public Counters counters() {
+        return counters;
+    }
+
+    public ProviderFaults faults() {
+        return dice.faults();
+    }
+
+    /** Applies at once, also to requests already waiting out latency (they stop waiting). */
+    public void setFaults(ProviderFaults faults) {
+        dice.set(faults);
+    }
+
+    public List<ProviderCharge> ledger() {
+        return book.ledger();
+    }
+
+    public ProviderStats stats() {
+        return counters.snapshot(book.inFlight());
+    }
+
+    /** Clears the ledger, every key, the counters and the faults. */
+    public void reset() {
+        dice.set(ProviderFaults.none());
+        book.clear();
+        counters.clear();
+    }
+}
