@@ -1,7 +1,6 @@
 package io.chargeonce.schemas;
 
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.UnresolvedUnionException;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
@@ -22,6 +21,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -56,8 +56,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
     private AvroSerde(Topic<T> topic, SchemaRegistryClient registry) {
         this.topic = topic;
         this.registry = registry;
-        // The generated class's own model carries its logical-type conversions (timestamp-millis <-> Instant).
-        this.model = SpecificData.getForClass(topic.valueType());
+        this.model = new GeneratedClassModel(topic.valueType());
         this.schema = model.getSchema(topic.valueType());
         this.writer = new SpecificDatumWriter<>(schema, model);
     }
@@ -176,12 +175,11 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
             throw new SerializationException("cannot read a record on topic " + topicName
                     + " without its writer schema id " + writerId + ": " + e.getMessage(), e);
         }
-        SchemaCompatibility.SchemaPairCompatibility compatibility =
-                SchemaCompatibility.checkReaderWriterCompatibility(schema, writerSchema);
-        if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
+        List<String> problems = SchemaEvolution.readProblems(schema, writerSchema);
+        if (!problems.isEmpty()) {
             throw new SerializationException("record on topic " + topicName + " was written with schema id "
                     + writerId + " (" + writerSchema.getFullName() + "), which " + schema.getFullName()
-                    + " cannot read: " + compatibility.getResult().getIncompatibilities()
+                    + " cannot read: " + String.join("; ", problems)
                     + "; the schema changed incompatibly, upgrade this reader or fix the writer");
         }
         DatumReader<T> reader = new SpecificDatumReader<>(writerSchema, schema, model);

@@ -22,18 +22,22 @@ public final class SchemaEvolution {
     /** What keeps {@code current} from being fully compatible with {@code baseline}; empty if nothing does. */
     public static List<String> fullCompatibilityProblems(Schema baseline, Schema current) {
         List<String> problems = new ArrayList<>();
-        describe("readers on the new schema cannot read old data", current, baseline, problems);
-        describe("readers on the old schema cannot read new data", baseline, current, problems);
+        readProblems(current, baseline).forEach(p ->
+                problems.add(current.getFullName() + ": readers on the new schema cannot read old data: " + p));
+        readProblems(baseline, current).forEach(p ->
+                problems.add(current.getFullName() + ": readers on the old schema cannot read new data: " + p));
         return List.copyOf(problems);
     }
 
-    private static void describe(String direction, Schema reader, Schema writer, List<String> problems) {
+    /** Why {@code reader} cannot read data written with {@code writer}, one line per field; empty if it can. */
+    public static List<String> readProblems(Schema reader, Schema writer) {
         var result = SchemaCompatibility.checkReaderWriterCompatibility(reader, writer).getResult();
+        List<String> problems = new ArrayList<>();
         for (Incompatibility incompatibility : result.getIncompatibilities()) {
-            problems.add(reader.getFullName() + ": " + direction + ": " + incompatibility.getType()
-                    + " at " + fieldPath(reader, incompatibility.getLocation())
+            problems.add(incompatibility.getType() + " at " + fieldPath(reader, incompatibility.getLocation())
                     + " (" + incompatibility.getMessage() + ")");
         }
+        return List.copyOf(problems);
     }
 
     /**
