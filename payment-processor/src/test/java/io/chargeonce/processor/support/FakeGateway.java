@@ -1,0 +1,59 @@
+package io.chargeonce.processor.support;
+
+import io.chargeonce.processor.gateway.ChargeCommand;
+import io.chargeonce.processor.gateway.ChargeOutcome;
+import io.chargeonce.processor.gateway.PaymentGateway;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A provider the test answers by hand: every call is recorded and left pending until the test
+ * completes it, which is how a test decides when (and whether) an outcome arrives.
+ */
+public final class FakeGateway implements PaymentGateway {
+
+    /** One call the processor made. */
+    public record Call(String kind, String idempotencyKey, ChargeCommand command, CompletableFuture<ChargeOutcome> future) {
+        public void answer(ChargeOutcome outcome) {
+            future.complete(outcome);
+        }
+    }
+
+    private final List<Call> calls = new ArrayList<>();
+
+    @Override
+    public synchronized CompletableFuture<ChargeOutcome> charge(ChargeCommand command) {
+        Call call = new Call("charge", command.idempotencyKey(), command, new CompletableFuture<>());
+        calls.add(call);
+        return call.future();
+    }
+
+    @Override
+    public synchronized CompletableFuture<ChargeOutcome> lookup(String idempotencyKey) {
+        Call call = new Call("lookup", idempotencyKey, null, new CompletableFuture<>());
+        calls.add(call);
+        return call.future();
+    }
+
+    public synchronized List<Call> calls() {
+        return List.copyOf(calls);
+    }
+
+    public synchronized List<Call> charges() {
+        return calls.stream().filter(c -> c.kind().equals("charge")).toList();
+    }
+
+    public synchronized List<Call> lookups() {
+        return calls.stream().filter(c -> c.kind().equals("lookup")).toList();
+    }
+
+    /** The most recent call; fails the test if there is none. */
+    public synchronized Call last() {
+        if (calls.isEmpty()) {
+            throw new AssertionError("the processor made no provider call");
+        }
+        return calls.getLast();
+    }
+}

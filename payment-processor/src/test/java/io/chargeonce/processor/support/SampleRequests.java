@@ -1,0 +1,28 @@
+package io.chargeonce.processor.support;
+
+import io.chargeonce.events.PaymentRequested;
+
+import java.time.Instant;
+
+/** Payment requests for tests; ids derive from the payment id so failures name them. */
+public final class SampleRequests {
+    private SampleRequests() {
+    }
+
+    public static PaymentRequested request(String paymentId) {
+        return request(paymentId, "evt-" + paymentId + "-1");
+    }
+
+    public static PaymentRequested request(String paymentId, String eventId) {
+        return PaymentRequested.newBuilder()
+                .setEventId(eventId)
+                .setPaymentId(paymentId)
+                .setMerchantId("merchant-7")
+                .setOrderId("order-" + paymentId)
+                .setCustomerId("cus_" + paymentId)
+                .setAmountMinor(1250)
+                .setCurrency("USD")
+                .setRequestedAt(Instant.parse("2026-03-01T09:59:00Z"))
+                .build();
+    }
+}
