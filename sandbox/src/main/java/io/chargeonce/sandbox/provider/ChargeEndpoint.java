@@ -75,19 +75,19 @@ public final class ChargeEndpoint implements HttpHandler {
         switch (book.claim(key, request)) {
             case ChargeBook.Busy busy -> {
                 counters.conflicts.incrementAndGet();
-                LOG.info("charge key {} is in flight: 409", key);
+                LOG.debug("charge key {} is in flight: 409", key);
                 Exchanges.sendError(exchange, 409, "idempotency_error", "idempotency_key_in_use",
                         "There is currently another in-progress request using this Idempotency-Key.");
             }
             case ChargeBook.Mismatch mismatch -> {
                 counters.idempotencyErrors.incrementAndGet();
-                LOG.info("charge key {} reused with other parameters: 400", key);
+                LOG.debug("charge key {} reused with other parameters: 400", key);
                 Exchanges.sendError(exchange, 400, "idempotency_error", null,
                         "Keys for idempotent requests can only be used with the same parameters they were first used with.");
             }
             case ChargeBook.Replay replay -> {
                 counters.replays.incrementAndGet();
-                LOG.info("charge key {} replayed: {} {}", key, replay.answer().status(), replay.answer().charge().id());
+                LOG.debug("charge key {} replayed: {} {}", key, replay.answer().status(), replay.answer().charge().id());
                 Exchanges.sendBytes(exchange, replay.answer().status(), replay.answer().body(), true);
             }
             case ChargeBook.Won won -> decide(exchange, key, request, won.slot());
@@ -104,7 +104,7 @@ public final class ChargeEndpoint implements HttpHandler {
                 book.release(key, slot);
                 counters.serverErrors.incrementAndGet();
                 int status = roll.unavailable() ? 503 : 500;
-                LOG.info("charge key {} failed with injected {} (nothing charged)", key, status);
+                LOG.debug("charge key {} failed with injected {} (nothing charged)", key, status);
                 Exchanges.sendError(exchange, status, "api_error", null,
                         "An error occurred with our connection to the payment processor. Retry with the same key.");
                 return;
@@ -120,7 +120,7 @@ public final class ChargeEndpoint implements HttpHandler {
         }
         if (roll.dropResponse()) {
             counters.droppedResponses.incrementAndGet();
-            LOG.info("charge {} for key {} made; dropping the response", answer.charge().id(), key);
+            LOG.debug("charge {} for key {} made; dropping the response", answer.charge().id(), key);
             // Closing the exchange before any response headers makes the JDK server close the connection.
             return;
         }
@@ -143,7 +143,7 @@ public final class ChargeEndpoint implements HttpHandler {
                 counters.declines.incrementAndGet();
             }
         }
-        LOG.info("charge {} for payment {} key {}: {}", charge.id(), charge.paymentId(), key,
+        LOG.debug("charge {} for payment {} key {}: {}", charge.id(), charge.paymentId(), key,
                 declined ? "declined (" + declineCode + ")" : "succeeded");
         return answer;
     }
