@@ -1,7 +1,6 @@
 package io.chargeonce.outbox;
 
 import io.chargeonce.sandbox.DatabaseInfo;
-import io.chargeonce.sandbox.Sandbox;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -19,13 +18,13 @@ class OutboxMigrationTest {
 
     @Test
     void composesWithTheHostServicesFlywayInEitherOrderAndIsRepeatable() throws SQLException {
-        PGSimpleDataSource hostFirst = dataSource(Sandbox.shared().postgres().createDatabase("outbox_mig_host_first"));
+        PGSimpleDataSource hostFirst = dataSource(TestPostgres.node().createDatabase("outbox_mig_host_first"));
         // The usual order: the host's Flyway, untouched defaults, then the outbox.
         Flyway.configure().dataSource(hostFirst).locations("classpath:db/hostmigration").load().migrate();
         OutboxMigration.migrate(hostFirst);
         OutboxMigration.migrate(hostFirst);
 
-        PGSimpleDataSource outboxFirst = dataSource(Sandbox.shared().postgres().createDatabase("outbox_mig_outbox_first"));
+        PGSimpleDataSource outboxFirst = dataSource(TestPostgres.node().createDatabase("outbox_mig_outbox_first"));
         OutboxMigration.migrate(outboxFirst);
         // After the outbox the schema is not empty, so the host's Flyway needs to baseline too.
         Flyway.configure().dataSource(outboxFirst).locations("classpath:db/hostmigration")

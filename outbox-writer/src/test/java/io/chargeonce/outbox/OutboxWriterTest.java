@@ -1,7 +1,6 @@
 package io.chargeonce.outbox;
 
 import io.chargeonce.sandbox.DatabaseInfo;
-import io.chargeonce.sandbox.Sandbox;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,7 +31,7 @@ class OutboxWriterTest {
 
     @BeforeAll
     static void migrateAndOpenSlot() throws SQLException {
-        DatabaseInfo database = Sandbox.shared().postgres().createDatabase("outbox_writer");
+        DatabaseInfo database = TestPostgres.node().createDatabase("outbox_writer");
         dataSource = new PGSimpleDataSource();
         dataSource.setUrl(database.jdbcUrl());
         dataSource.setUser(database.user());
