@@ -129,8 +129,9 @@ public final class SchemaRegistryClient implements AutoCloseable {
     }
 
     /**
-     * Sets the compatibility level the registry enforces for new versions of {@code subject}.
-     * Apicurio's ccompat API only accepts this for a subject that already has a version.
+     * Sets the compatibility level the registry enforces for new versions of {@code subject}. Works
+     * before the subject's first version on Confluent and on Apicurio 3.3 (Apicurio 1.x answered 404).
+     * Set it explicitly: Apicurio's global default is NONE, Confluent's is BACKWARD.
      */
     public void setCompatibility(String subject, Compatibility level) {
         ObjectNode body = json.createObjectNode().put("compatibility", level.name());
