@@ -138,11 +138,16 @@ public final class HttpPaymentGateway implements PaymentGateway, AutoCloseable {
         String status = charge.path("status").asText("");
         return switch (status) {
             case "succeeded" -> new ChargeOutcome.Succeeded(charge.path("id").asText());
-            case "failed" -> new ChargeOutcome.Declined(
-                    firstText(charge, "card_declined", "failure_code", "decline_code"),
+            case "failed" -> new ChargeOutcome.Declined(declineCode(charge),
                     firstText(charge, "card declined", "failure_message", "message"));
             default -> new ChargeOutcome.Unknown("provider charge " + charge.path("id").asText("?") + " is '" + status + "'");
         };
+    }
+
+    /** Stripe puts the specific reason in outcome.reason and a generic "card_declined" in failure_code. */
+    private static String declineCode(JsonNode charge) {
+        String reason = charge.path("outcome").path("reason").asText("");
+        return reason.isBlank() || reason.equals("none") ? firstText(charge, "card_declined", "failure_code") : reason;
     }
 
     private static ChargeOutcome failure(HttpResponse<String> response, String key, String call) {
