@@ -17,6 +17,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -35,6 +37,13 @@ final class InstanceDir implements AutoCloseable {
     static final String LOCK_FILE = "owner.lock";
     static final String INSTANCE_FILE = "instance.properties";
     static final String CHILD_SUFFIX = ".child";
+
+    /**
+     * Instance dirs this JVM owns. POSIX record locks belong to the process, and closing any channel
+     * on a locked file drops all of the process's locks on it, so this JVM must never even open the
+     * lock file of an instance it owns: the reaper checks this set first.
+     */
+    private static final Set<Path> OWNED = ConcurrentHashMap.newKeySet();
 
     private final String id;
     private final Path dir;
@@ -60,6 +69,7 @@ final class InstanceDir implements AutoCloseable {
         String id = "sb-" + ProcessHandle.current().pid() + "-"
                 + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         Path dir = root.resolve(id);
+        OWNED.add(dir.toAbsolutePath().normalize()); // before the lock file exists, so no reaper here opens it
         try {
             Files.createDirectories(dir);
             // The lock comes first: a directory with a lock nobody holds is stale, one without a lock
@@ -81,12 +91,18 @@ final class InstanceDir implements AutoCloseable {
             writeAtomically(dir.resolve(INSTANCE_FILE), props);
             return new InstanceDir(id, dir, dataDir, channel, lock);
         } catch (IOException e) {
+            OWNED.remove(dir.toAbsolutePath().normalize());
             throw new UncheckedIOException("could not create sandbox runtime dir " + dir, e);
         }
     }
 
     String id() {
         return id;
+    }
+
+    /** Whether this JVM owns the instance registered in {@code dir}. */
+    static boolean ownedByThisJvm(Path dir) {
+        return OWNED.contains(dir.toAbsolutePath().normalize());
     }
 
     /** The registration directory under the shared root. */
@@ -121,6 +137,7 @@ final class InstanceDir implements AutoCloseable {
             } catch (IOException e) {
                 // the file is gone already; the lock dies with the channel or the process
             }
+            OWNED.remove(dir.toAbsolutePath().normalize());
         }
     }
 

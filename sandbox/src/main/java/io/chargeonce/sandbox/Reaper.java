@@ -56,6 +56,9 @@ final class Reaper {
     }
 
     private static boolean reapIfStale(Path dir) {
+        if (InstanceDir.ownedByThisJvm(dir)) {
+            return false; // opening its lock file at all would release our own lock (see InstanceDir)
+        }
         Path lockFile = dir.resolve(InstanceDir.LOCK_FILE);
         if (!Files.exists(lockFile)) {
             return deleteIfAbandoned(dir);
@@ -68,7 +71,7 @@ final class Reaper {
             reap(dir);
             return true;
         } catch (OverlappingFileLockException e) {
-            return false; // this JVM owns it
+            return false; // another thread of this JVM is reaping it
         } catch (NoSuchFileException e) {
             return false; // closed or reaped by someone else meanwhile
         } catch (IOException e) {
