@@ -211,25 +211,28 @@ public final class OutboxRelay implements AutoCloseable {
             return;
         }
         state = State.CLOSED;
+        if (engine == null) {
+            // Refused before Debezium was involved (database not ready): nothing to stop or drop.
+            closeProducer();
+            log.info("outbox relay on slot {} closed before it started", config.slotName());
+            return;
+        }
         log.info("outbox relay on slot {} stopping after {} events", config.slotName(), metrics.relayedCount());
         stopEngine();
-        if (producer != null) {
-            // Every batch was flushed and awaited before it was marked, so nothing is pending here.
-            producer.close(Duration.ofSeconds(5));
-        }
+        closeProducer();
         if (retainedWalGauge != null) {
             meters.remove(retainedWalGauge);
         }
-        String lastRelayed = delivery == null ? "none" : delivery.lastAckedLsn().stream()
-                .mapToObj(Lsn::format).findFirst().orElse("none");
-        if (config.dropSlotOnStop()) {
-            dropSlot();
-            log.info("outbox relay stopped: slot {} dropped, publication {}, last committed LSN {}, {} events relayed",
-                    config.slotName(), config.publicationName(), lastRelayed, metrics.relayedCount());
-        } else {
-            log.info("outbox relay stopped: slot {} (confirmed LSN {}), publication {}, last committed LSN {}, "
-                            + "{} events relayed", config.slotName(), confirmedLsn(), config.publicationName(),
-                    lastRelayed, metrics.relayedCount());
+        String lastCommitted = delivery.lastAckedLsn().stream().mapToObj(Lsn::format).findFirst().orElse("none");
+        String slotAfter = config.dropSlotOnStop() ? dropSlot() : "confirmed LSN " + confirmedLsn();
+        log.info("outbox relay stopped: slot {} ({}), publication {}, last committed LSN {}, {} events relayed",
+                config.slotName(), slotAfter, config.publicationName(), lastCommitted, metrics.relayedCount());
+    }
+
+    private void closeProducer() {
+        if (producer != null) {
+            // Every batch was flushed and awaited before it was marked, so nothing is pending here.
+            producer.close(Duration.ofSeconds(5));
         }
     }
 
@@ -254,13 +257,22 @@ public final class OutboxRelay implements AutoCloseable {
             if (!streaming.isDone()) {
                 streaming.completeExceptionally(failure);
             } else {
-                log.error("outbox relay on slot {} stopped on a failure; unrelayed rows stay in the slot, "
-                        + "restart the relay to retry them", config.slotName(), failure);
+                // Debezium has already logged the stack trace; this says what it means.
+                log.error("outbox relay on slot {} stopped: {}. Unrelayed rows stay in the slot; restart the relay "
+                        + "to retry them", config.slotName(), describe(failure));
             }
         } else if (!streaming.isDone()) {
             streaming.completeExceptionally(new IllegalStateException("engine stopped before streaming: " + message));
         }
         stopped.complete(null);
+    }
+
+    private static String describe(Throwable failure) {
+        StringBuilder description = new StringBuilder(failure.toString());
+        for (Throwable cause = failure.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            description.append(", caused by ").append(cause);
+        }
+        return description.toString();
     }
 
     private void stopEngine() {
@@ -288,13 +300,18 @@ public final class OutboxRelay implements AutoCloseable {
         engineThread.shutdownNow();
     }
 
-    private void dropSlot() {
+    private String dropSlot() {
         try {
+            // Usually Debezium has dropped it already (slot.drop.on.stop); this also covers an engine
+            // that failed before it could.
             slot.drop(SLOT_DROP_PATIENCE);
+            return "dropped";
         } catch (SQLException e) {
             log.error("could not drop replication slot {}: {}", config.slotName(), e.getMessage());
+            return "NOT dropped, still holding WAL";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return "drop interrupted";
         }
     }
 

@@ -1,0 +1,134 @@
+package io.chargeonce.relay;
+
+import io.chargeonce.outbox.OutboxEvent;
+import io.chargeonce.relay.delivery.DeliveryFailedException;
+import io.chargeonce.schemas.EventHeaders;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static io.chargeonce.relay.OutboxRelayTest.header;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Stops, wiped offsets and a batch Kafka refuses. In every case the promise is the same: each
+ * committed row arrives (nothing lost); duplicates are allowed, so the checks are on the set of
+ * event ids, plus the payload of each.
+ */
+class RelayRestartTest {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+
+    @TempDir
+    Path workDir;
+    private RelayTestBed bed;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        bed = RelayTestBed.create(workDir).withOutboxTable().withRequestTopic(2);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        bed.close();
+    }
+
+    @Test
+    void rows_committed_while_the_relay_is_stopped_arrive_after_restart() throws Exception {
+        OutboxRelay first = bed.startRelay(config -> config.dropSlotOnStop(false));
+        List<OutboxEvent> written = new ArrayList<>(commitEach(5, "before"));
+        awaitEventIds(written);
+        first.close();
+
+        long retainedWhenStopped = first.retainedWalBytes().orElseThrow();
+        written.addAll(commitEach(5, "while_stopped"));
+        // The slot pins the WAL of everything not yet relayed: that is what makes the restart lossless.
+        assertThat(first.retainedWalBytes().orElseThrow()).isGreaterThan(retainedWhenStopped);
+
+        bed.startRelay();
+        awaitEventIds(written);
+        assertPayloadsMatch(written);
+    }
+
+    @Test
+    void rows_committed_while_stopped_arrive_even_when_the_offset_file_was_wiped() throws Exception {
+        OutboxRelay first = bed.startRelay(config -> config.dropSlotOnStop(false));
+        List<OutboxEvent> written = new ArrayList<>(commitEach(3, "before"));
+        awaitEventIds(written);
+        first.close();
+
+        written.addAll(commitEach(3, "while_stopped"));
+        Files.delete(bed.config.offsetFile());
+
+        bed.startRelay();
+        awaitEventIds(written);
+        assertPayloadsMatch(written);
+    }
+
+    @Test
+    void a_batch_kafka_does_not_acknowledge_stops_the_relay_and_is_delivered_after_restart() throws Exception {
+        // A producer that refuses records over 1 KiB: Kafka fails the send, as it would for a
+        // broker that stays unreachable past the delivery timeout.
+        OutboxRelay strict = bed.startRelay(config -> config.dropSlotOnStop(false)
+                .producerOverrides(Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "1024")));
+        List<OutboxEvent> written = new ArrayList<>(bed.commit(bed.paymentEvent("pay_small", 300)));
+        awaitEventIds(written);
+
+        OutboxEvent large = bed.paymentEvent("pay_large", 4000);
+        written.addAll(bed.commit(large));
+
+        await().atMost(DEADLINE).until(() -> strict.failure().isPresent());
+        assertThat(strict.isRunning()).isFalse();
+        assertThat(strict.failure().orElseThrow())
+                .isInstanceOf(DeliveryFailedException.class)
+                .hasMessageContaining(large.id().toString())
+                .hasRootCauseInstanceOf(RecordTooLargeException.class);
+        strict.close();
+        assertThat(eventIdsOnTopic()).doesNotContain(large.id().toString());
+
+        bed.startRelay();
+        awaitEventIds(written);
+        assertPayloadsMatch(written);
+    }
+
+    private List<OutboxEvent> commitEach(int count, String prefix) throws Exception {
+        List<OutboxEvent> events = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            events.addAll(bed.commit(bed.paymentEvent("pay_" + prefix + "_" + i)));
+        }
+        return events;
+    }
+
+    private void awaitEventIds(List<OutboxEvent> events) {
+        Set<String> expected = events.stream().map(e -> e.id().toString()).collect(Collectors.toSet());
+        await().atMost(DEADLINE).until(() -> eventIdsOnTopic().containsAll(expected));
+    }
+
+    private Set<String> eventIdsOnTopic() {
+        return bed.received().stream().map(r -> header(r, EventHeaders.EVENT_ID)).collect(Collectors.toSet());
+    }
+
+    private void assertPayloadsMatch(List<OutboxEvent> events) {
+        Map<String, OutboxEvent> byId = events.stream().collect(Collectors.toMap(e -> e.id().toString(), e -> e));
+        for (ConsumerRecord<String, byte[]> record : bed.received()) {
+            OutboxEvent event = byId.get(header(record, EventHeaders.EVENT_ID));
+            assertThat(event).as("record %s is one of the committed events", record).isNotNull();
+            assertThat(record.key()).isEqualTo(event.aggregateId());
+            assertThat(record.value()).isEqualTo(event.payload());
+        }
+    }
+}
