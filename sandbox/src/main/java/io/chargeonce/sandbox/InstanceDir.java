@@ -37,6 +37,8 @@ final class InstanceDir implements AutoCloseable {
     static final String LOCK_FILE = "owner.lock";
     static final String INSTANCE_FILE = "instance.properties";
     static final String CHILD_SUFFIX = ".child";
+    /** Every instance dir name starts with this; the reaper touches nothing else under the root. */
+    static final String ID_PREFIX = "sb-";
 
     /**
      * Instance dirs this JVM owns. POSIX record locks belong to the process, and closing any channel
@@ -66,7 +68,7 @@ final class InstanceDir implements AutoCloseable {
 
     /** Registers a new instance under {@code root}; its data goes to {@code workDir/<id>}. */
     static InstanceDir create(Path root, Path workDir) {
-        String id = "sb-" + ProcessHandle.current().pid() + "-"
+        String id = ID_PREFIX + ProcessHandle.current().pid() + "-"
                 + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         Path dir = root.resolve(id);
         OWNED.add(dir.toAbsolutePath().normalize()); // before the lock file exists, so no reaper here opens it

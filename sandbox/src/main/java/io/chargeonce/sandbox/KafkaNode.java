@@ -147,6 +147,6 @@ public final class KafkaNode implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "kafka " + bootstrapServers() + ", logs " + logDir;
+        return bootstrapServers() + " (logs " + logDir + ")";
     }
 }

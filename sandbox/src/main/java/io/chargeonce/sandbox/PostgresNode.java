@@ -69,7 +69,7 @@ public final class PostgresNode implements AutoCloseable {
                 .setServerConfig("full_page_writes", "on")
                 .setServerConfig("max_replication_slots", "32")
                 .setServerConfig("max_wal_senders", "32")
-                .setServerConfig("max_connections", "200")
+                .setServerConfig("max_connections", "300")
                 .start();
         return new PostgresNode(server, port, dataDir);
     }
@@ -141,6 +141,6 @@ public final class PostgresNode implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "postgres " + jdbcUrl("<db>") + " user " + SUPERUSER + ", data " + dataDir;
+        return jdbcUrl("<database>") + " (user " + SUPERUSER + ", data " + dataDir + ")";
     }
 }

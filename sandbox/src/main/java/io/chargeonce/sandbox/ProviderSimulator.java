@@ -112,6 +112,6 @@ public final class ProviderSimulator implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "provider " + url();
+        return url() + " (ledger " + url() + "/v1/ledger)";
     }
 }

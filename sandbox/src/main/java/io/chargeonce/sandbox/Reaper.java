@@ -43,7 +43,8 @@ final class Reaper {
         if (!Files.isDirectory(root)) {
             return reaped;
         }
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, Files::isDirectory)) {
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root,
+                dir -> dir.getFileName().toString().startsWith(InstanceDir.ID_PREFIX) && Files.isDirectory(dir))) {
             for (Path dir : dirs) {
                 if (reapIfStale(dir)) {
                     reaped.add(dir.getFileName().toString());

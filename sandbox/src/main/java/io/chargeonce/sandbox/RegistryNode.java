@@ -150,6 +150,6 @@ public final class RegistryNode implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "registry " + url() + ", log " + log;
+        return url() + " (log " + log + ")";
     }
 }

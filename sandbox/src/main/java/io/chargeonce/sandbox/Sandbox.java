@@ -128,7 +128,7 @@ public final class Sandbox implements AutoCloseable {
             AutoCloseable node = Ports.startOn(component.label(), config.port(component),
                     port -> startComponent(component, port, config, instance));
             Duration took = Duration.ofNanos(System.nanoTime() - begun);
-            LOG.info("{} ready at {} in {} ms", component.label(), node, took.toMillis());
+            LOG.info("{} ready in {} ms at {}", component.label(), took.toMillis(), node);
             return new Started(node, took);
         } catch (Exception e) {
             throw new CompletionException(e);
@@ -234,7 +234,6 @@ public final class Sandbox implements AutoCloseable {
         stops.forEach(CompletableFuture::join);
     }
 
-    /** Test hook: which component node is running. */
     private <T> T node(Component component, Class<T> type) {
         AutoCloseable node = nodes.get(component);
         if (node == null) {
