@@ -11,6 +11,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -154,12 +155,20 @@ public final class PaymentProcessor implements AutoCloseable {
         }
     }
 
-    /** Stops the streams (committing what is done, dropping calls in flight), then the clients it owns. */
+    /**
+     * Stops the streams (committing what is done, dropping calls in flight), then the clients it owns.
+     * It leaves the consumer group on the way out: Streams' default stays in the group, so the tasks
+     * (and their ATTEMPTING payments) would sit unowned for the whole session timeout before another
+     * instance re-drives them. The price is one rebalance per deliberate stop, which a rolling
+     * restart pays anyway.
+     */
     @Override
     public synchronized void close() {
         if (streams != null) {
             log.info("closing payment processor {}", config.applicationId());
-            if (!streams.close(CLOSE_TIMEOUT)) {
+            CloseOptions leave = CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(CLOSE_TIMEOUT);
+            if (!streams.close(leave)) {
                 log.warn("payment processor {} did not close within {}", config.applicationId(), CLOSE_TIMEOUT);
             }
             streamsMetrics.close();
