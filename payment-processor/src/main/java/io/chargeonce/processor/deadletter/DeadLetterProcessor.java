@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -78,7 +79,7 @@ public final class DeadLetterProcessor implements Processor<byte[], Rejection, b
                 .setOriginTopic(rejection.origin().topic())
                 .setOriginPartition(rejection.origin().partition())
                 .setOriginOffset(rejection.origin().offset())
-                .setOriginTimestamp(java.time.Instant.ofEpochMilli(rejection.origin().timestamp()))
+                .setOriginTimestamp(Instant.ofEpochMilli(rejection.origin().timestamp()))
                 .setPaymentId(rejection.paymentId())
                 .setEventId(rejection.eventId())
                 .setOriginalKey(rejection.key() == null ? null : ByteBuffer.wrap(rejection.key()))

@@ -5,7 +5,6 @@ import io.chargeonce.events.PaymentRequested;
 import io.chargeonce.processor.PaymentTopology;
 import io.chargeonce.processor.ProcessorMetrics;
 import io.chargeonce.processor.deadletter.Rejection;
-import io.chargeonce.processor.gateway.ChargeOutcome;
 import io.chargeonce.processor.gateway.PaymentGateway;
 import io.chargeonce.processor.reconcile.CallKind;
 import io.chargeonce.processor.reconcile.InFlightCalls;
