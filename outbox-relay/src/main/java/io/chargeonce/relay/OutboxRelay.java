@@ -127,6 +127,7 @@ public final class OutboxRelay implements AutoCloseable {
                     before.map(s -> "resuming after confirmed LSN " + s.confirmedFlushLsn()
                             + ", " + s.retainedWalBytes() + " WAL bytes retained").orElse("new, created on start"),
                     config.publicationName(), config.offsetFile());
+            boolean offsetsWithoutSlot = before.isEmpty() && Files.exists(config.offsetFile());
             createOffsetDirectory(config.offsetFile());
 
             producer = new KafkaProducer<>(producerProperties(config), new StringSerializer(), new ByteArraySerializer());
@@ -149,7 +150,7 @@ public final class OutboxRelay implements AutoCloseable {
                 return thread;
             });
             engineThread.execute(engine);
-            awaitStreaming();
+            awaitStreaming(offsetsWithoutSlot);
             retainedWalGauge = Gauge.builder(RETAINED_WAL, this, relay -> relay.retainedWalBytes().orElse(0))
                     .description("WAL bytes Postgres keeps for the relay's replication slot")
                     .baseUnit("bytes")
@@ -224,7 +225,7 @@ public final class OutboxRelay implements AutoCloseable {
             meters.remove(retainedWalGauge);
         }
         String lastCommitted = delivery.lastAckedLsn().stream().mapToObj(Lsn::format).findFirst().orElse("none");
-        String slotAfter = config.dropSlotOnStop() ? dropSlot() : "confirmed LSN " + confirmedLsn();
+        String slotAfter = config.dropSlotOnStop() ? dropSlotAndOffsets() : "confirmed LSN " + confirmedLsn();
         log.info("outbox relay stopped: slot {} ({}), publication {}, last committed LSN {}, {} events relayed",
                 config.slotName(), slotAfter, config.publicationName(), lastCommitted, metrics.relayedCount());
     }
@@ -236,13 +237,22 @@ public final class OutboxRelay implements AutoCloseable {
         }
     }
 
-    private void awaitStreaming() {
+    private void awaitStreaming(boolean offsetsWithoutSlot) {
         try {
             streaming.get(config.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw new IllegalStateException("outbox relay on slot " + config.slotName() + " was not streaming after "
                     + config.startTimeout() + "; is Postgres reachable and the slot free?", e);
         } catch (ExecutionException e) {
+            if (offsetsWithoutSlot) {
+                // Debezium refuses to resume from a position the new slot cannot serve: the old slot
+                // was dropped and whatever was committed meanwhile was never decoded. Say so plainly.
+                throw new IllegalStateException("replication slot " + config.slotName() + " did not exist, but "
+                        + config.offsetFile() + " holds a position from an earlier run: the slot was dropped while "
+                        + "the relay was away, so outbox rows committed in between were never decoded and cannot be "
+                        + "relayed. Find those payments (no event on " + routes.all().values() + "), then delete "
+                        + config.offsetFile() + " to start over on a new slot", e.getCause());
+            }
             throw new IllegalStateException("outbox relay on slot " + config.slotName() + " failed to start: "
                     + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
@@ -300,15 +310,20 @@ public final class OutboxRelay implements AutoCloseable {
         engineThread.shutdownNow();
     }
 
-    private String dropSlot() {
+    /** A dropped slot forgets the position, so the offsets go too: the next start begins afresh. */
+    private String dropSlotAndOffsets() {
         try {
             // Usually Debezium has dropped it already (slot.drop.on.stop); this also covers an engine
             // that failed before it could.
             slot.drop(SLOT_DROP_PATIENCE);
-            return "dropped";
+            Files.deleteIfExists(config.offsetFile());
+            return "dropped, offsets deleted";
         } catch (SQLException e) {
             log.error("could not drop replication slot {}: {}", config.slotName(), e.getMessage());
             return "NOT dropped, still holding WAL";
+        } catch (IOException e) {
+            log.error("could not delete offset file {}: {}", config.offsetFile(), e.getMessage());
+            return "dropped, offsets NOT deleted: delete " + config.offsetFile() + " before the next start";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "drop interrupted";

@@ -39,9 +39,11 @@ import java.util.TreeMap;
  * @param pollInterval        how long Debezium waits for more changes before handing over a batch
  *                            (default 10 ms). Debezium's 500 ms default measured ~500 ms median
  *                            commit-to-Kafka latency; 10 ms gave ~12 ms, for a little more CPU when idle.
- * @param dropSlotOnStop      drop the replication slot on {@link OutboxRelay#close()} (default false).
- *                            True frees the WAL it pins but forgets the position: rows committed while
- *                            no slot exists are never relayed. For tests and throwaway demos only.
+ * @param dropSlotOnStop      drop the replication slot, and delete the offset file, on
+ *                            {@link OutboxRelay#close()} (default false). True frees the WAL it pins but
+ *                            forgets the position: rows committed while no slot exists are never
+ *                            relayed. For tests and throwaway demos only. (A relay that finds its offsets
+ *                            but not its slot refuses to start, since it cannot know what it missed.)
  * @param deliveryTimeout     how long a batch may wait for Kafka's acknowledgements before the relay
  *                            gives up and stops (default 2 min, Kafka's own default). Longer rides out
  *                            a broker restart; shorter reports an outage sooner. Nothing is lost

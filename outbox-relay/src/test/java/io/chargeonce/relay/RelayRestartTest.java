@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
 
 import static io.chargeonce.relay.OutboxRelayTest.header;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -103,6 +104,36 @@ class RelayRestartTest {
         bed.startRelay();
         awaitEventIds(written);
         assertPayloadsMatch(written);
+    }
+
+    @Test
+    void refuses_to_resume_when_its_slot_was_dropped_rather_than_skip_what_it_missed() throws Exception {
+        OutboxRelay first = bed.startRelay(config -> config.dropSlotOnStop(false));
+        awaitEventIds(bed.commit(bed.paymentEvent("pay_before")));
+        first.close();
+        bed.slot().drop(Duration.ofSeconds(10));
+        bed.commit(bed.paymentEvent("pay_never_decoded"));
+
+        assertThatThrownBy(() -> bed.startRelay(config -> config.dropSlotOnStop(false)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("slot " + bed.config.slotName() + " did not exist")
+                .hasMessageContaining("delete " + bed.config.offsetFile());
+        // Retrying does not make the gap acceptable: a second attempt refuses too.
+        assertThatThrownBy(() -> bed.startRelay(config -> config.dropSlotOnStop(false)))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void a_throwaway_relay_forgets_its_slot_and_offsets_and_starts_afresh() throws Exception {
+        OutboxRelay throwaway = bed.startRelay(config -> config.dropSlotOnStop(true));
+        awaitEventIds(bed.commit(bed.paymentEvent("pay_1")));
+        throwaway.close();
+
+        assertThat(bed.slot().read()).isEmpty();
+        assertThat(bed.config.offsetFile()).doesNotExist();
+        bed.startRelay();
+        List<OutboxEvent> after = bed.commit(bed.paymentEvent("pay_2"));
+        awaitEventIds(after);
     }
 
     private List<OutboxEvent> commitEach(int count, String prefix) throws Exception {
