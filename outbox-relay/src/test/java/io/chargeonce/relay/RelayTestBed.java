@@ -68,8 +68,10 @@ final class RelayTestBed implements AutoCloseable {
     static RelayTestBed create(Path workDir) {
         Sandbox sandbox = Sandbox.shared();
         DatabaseInfo db = sandbox.postgres().createDatabase("relay");
-        String unique = "t" + SEQUENCE.incrementAndGet() + "_"
-                + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT);
+        int sequence = SEQUENCE.incrementAndGet();
+        // Names must not collide with an earlier run's leftovers on a reused broker; payloads are
+        // seeded by sequence, so a failing run writes the same bytes when repeated.
+        String unique = "t" + sequence + "_" + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT);
         RelayConfig config = RelayConfig.builder(
                         new RelayConfig.Database(sandbox.postgres().host(), sandbox.postgres().port(), db.name(),
                                 db.user(), db.password()),
@@ -81,7 +83,7 @@ final class RelayTestBed implements AutoCloseable {
                 .dropSlotOnStop(true)
                 .deliveryTimeout(Duration.ofSeconds(20))
                 .build();
-        return new RelayTestBed(config, db, unique.hashCode());
+        return new RelayTestBed(config, db, 42L + sequence);
     }
 
     RelayTestBed withOutboxTable() {

@@ -3,6 +3,7 @@ package io.chargeonce.relay.capture;
 import io.chargeonce.relay.RelayConfig;
 import io.chargeonce.schemas.EventHeaders;
 
+import java.time.Duration;
 import java.util.Properties;
 
 /**
@@ -81,7 +82,7 @@ public final class CaptureProperties {
         return "chargeonce-outbox-relay-" + config.slotName();
     }
 
-    private static String millis(java.time.Duration duration) {
+    private static String millis(Duration duration) {
         return Long.toString(Math.max(1, duration.toMillis()));
     }
 }
