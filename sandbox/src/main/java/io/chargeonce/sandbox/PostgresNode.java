@@ -30,15 +30,20 @@ public final class PostgresNode implements AutoCloseable {
     static final String SUPERUSER = "postgres";
     private static final Logger LOG = LoggerFactory.getLogger(PostgresNode.class);
 
+    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
     private final EmbeddedPostgres server;
     private final int port;
     private final Path dataDir;
+    private final ProcessHandle postmaster;
     private final AtomicLong databaseSequence = new AtomicLong();
 
     private PostgresNode(EmbeddedPostgres server, int port, Path dataDir) {
         this.server = server;
         this.port = port;
         this.dataDir = dataDir;
+        this.postmaster = ProcessHandle.of(readPostmasterPid(dataDir))
+                .orElseThrow(() -> new IllegalStateException("postmaster of " + dataDir + " is not running"));
     }
 
     /**
@@ -71,7 +76,12 @@ public final class PostgresNode implements AutoCloseable {
                 .setServerConfig("max_wal_senders", "32")
                 .setServerConfig("max_connections", "300")
                 .start();
-        return new PostgresNode(server, port, dataDir);
+        try {
+            return new PostgresNode(server, port, dataDir);
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
     }
 
     public String host() {
@@ -121,8 +131,12 @@ public final class PostgresNode implements AutoCloseable {
         return (base.length() > maxBase ? base.substring(0, maxBase) : base) + suffix;
     }
 
-    /** The process id of the postmaster, from its {@code postmaster.pid}. */
+    /** The process id of the postmaster. */
     long postmasterPid() {
+        return postmaster.pid();
+    }
+
+    private static long readPostmasterPid(Path dataDir) {
         try {
             return Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).getFirst().trim());
         } catch (IOException e) {
@@ -134,9 +148,14 @@ public final class PostgresNode implements AutoCloseable {
         return dataDir;
     }
 
+    /** A fast shutdown through pg_ctl; if the postmaster outlives it (pg_ctl gives up after 5 s), it is killed. */
     @Override
     public void close() throws IOException {
         server.close();
+        if (postmaster.isAlive()) {
+            LOG.warn("postmaster {} on port {} survived pg_ctl stop; stopping it directly", postmaster.pid(), port);
+            ChildProcess.stop(postmaster, STOP_GRACE);
+        }
     }
 
     @Override

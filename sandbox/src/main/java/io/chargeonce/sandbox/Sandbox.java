@@ -3,14 +3,18 @@ package io.chargeonce.sandbox;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +35,8 @@ public final class Sandbox implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Sandbox.class);
     private static final Object SHARED_LOCK = new Object();
+    /** Grace beyond a component's own start timeout before the sandbox stops waiting for it. */
+    private static final Duration START_DEADLINE_MARGIN = Duration.ofSeconds(30);
     private static Sandbox shared;
     private static RuntimeException sharedFailure;
 
@@ -88,41 +94,73 @@ public final class Sandbox implements AutoCloseable {
         }
         InstanceDir instance = InstanceDir.create(InstanceDir.root(), config.workDir());
         Map<Component, CompletableFuture<Started>> starts = new EnumMap<>(Component.class);
-        try (ExecutorService executor = Executors.newFixedThreadPool(config.components().size(),
-                Thread.ofPlatform().daemon().name("sandbox-start-", 0).factory())) {
-            for (Component component : config.components()) {
-                starts.put(component, CompletableFuture.supplyAsync(() -> startTimed(component, config, instance), executor));
-            }
-            CompletableFuture.allOf(starts.values().toArray(CompletableFuture[]::new)).exceptionally(ignored -> null).join();
+        ExecutorService executor = Executors.newFixedThreadPool(config.components().size(),
+                Thread.ofPlatform().daemon().factory());
+        for (Component component : config.components()) {
+            starts.put(component, CompletableFuture.supplyAsync(() -> startTimed(component, config, instance), executor));
         }
-        Map<Component, AutoCloseable> nodes = new EnumMap<>(Component.class);
-        Map<Component, Duration> startTimes = new EnumMap<>(Component.class);
-        Map<Component, Throwable> failures = new EnumMap<>(Component.class);
-        starts.forEach((component, future) -> {
-            try {
-                Started started = future.join();
-                nodes.put(component, started.node());
-                startTimes.put(component, started.took());
-            } catch (CompletionException e) {
-                failures.put(component, e.getCause());
-            }
-        });
-        if (!failures.isEmpty()) {
-            stopAll(nodes);
+        executor.shutdown(); // threads end with their tasks; a hung one must not block this method
+        Duration deadline = config.startTimeout().plus(START_DEADLINE_MARGIN);
+        awaitAll(starts.values(), deadline);
+        Outcome outcome = collect(starts, deadline);
+        if (!outcome.failures().isEmpty()) {
+            stopAll(outcome.nodes());
             instance.close();
-            SandboxStartException failure = new SandboxStartException(failures);
+            SandboxStartException failure = new SandboxStartException(outcome.failures());
             LOG.error(failure.getMessage());
             throw failure;
         }
-        Sandbox sandbox = new Sandbox(config, instance, nodes, startTimes, isShared);
+        Sandbox sandbox = new Sandbox(config, instance, outcome.nodes(), outcome.startTimes(), isShared);
         LOG.info("sandbox {} ready:{}{}", instance.id(), System.lineSeparator(), sandbox.describe());
         return sandbox;
+    }
+
+    private record Outcome(Map<Component, AutoCloseable> nodes, Map<Component, Duration> startTimes,
+            Map<Component, Throwable> failures) {
+    }
+
+    private static Outcome collect(Map<Component, CompletableFuture<Started>> starts, Duration deadline) {
+        Outcome outcome = new Outcome(new EnumMap<>(Component.class), new EnumMap<>(Component.class),
+                new EnumMap<>(Component.class));
+        starts.forEach((component, future) -> {
+            if (!future.isDone()) {
+                outcome.failures().put(component, new TimeoutException(
+                        component.label() + " did not become ready within " + deadline.toSeconds() + " s"));
+                // if it does come up later, nobody will use it: stop it then
+                future.thenAccept(late -> stopAll(Map.of(component, late.node())));
+                return;
+            }
+            try {
+                Started started = future.join();
+                outcome.nodes().put(component, started.node());
+                outcome.startTimes().put(component, started.took());
+            } catch (CompletionException e) {
+                outcome.failures().put(component, e.getCause());
+            }
+        });
+        return outcome;
     }
 
     private record Started(AutoCloseable node, Duration took) {
     }
 
+    /** Waits for every start to finish, or until the deadline; components watch their own timeouts first. */
+    private static void awaitAll(Collection<CompletableFuture<Started>> starts, Duration deadline) {
+        try {
+            CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new))
+                    .exceptionally(failed -> null)
+                    .get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException stillStarting) {
+            // reported per component by the caller
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
     private static Started startTimed(Component component, SandboxConfig config, InstanceDir instance) {
+        Thread.currentThread().setName("sandbox-start-" + component.label());
         long begun = System.nanoTime();
         try {
             AutoCloseable node = Ports.startOn(component.label(), config.port(component),
