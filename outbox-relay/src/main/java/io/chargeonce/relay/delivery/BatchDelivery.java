@@ -64,6 +64,7 @@ public final class BatchDelivery implements DebeziumEngine.ChangeConsumer<Record
     public void handleBatch(List<RecordChangeEvent<SourceRecord>> batch,
                             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
             throws InterruptedException {
+        long startNanos = System.nanoTime();
         List<InFlight> inFlight = new ArrayList<>(batch.size());
         for (RecordChangeEvent<SourceRecord> change : batch) {
             inFlight.add(send(change));
@@ -84,7 +85,8 @@ public final class BatchDelivery implements DebeziumEngine.ChangeConsumer<Record
         if (!inFlight.isEmpty()) {
             InFlight last = inFlight.getLast();
             lastAckedLsn = last.event().lsn();
-            log.debug("relayed batch of {} events, last {} at LSN {}", inFlight.size(), last.event().eventId(),
+            log.debug("relayed batch of {} events in {} µs, last {} at LSN {}", inFlight.size(),
+                    (System.nanoTime() - startNanos) / 1_000, last.event().eventId(),
                     lastAckedLsn.stream().mapToObj(Lsn::format).findFirst().orElse("?"));
         }
     }
