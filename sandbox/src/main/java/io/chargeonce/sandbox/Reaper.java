@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,8 +39,23 @@ final class Reaper {
     private Reaper() {
     }
 
-    /** Reaps every stale instance under {@code root}; returns the ids reaped. */
+    /**
+     * Processes that name their instance: the registry by a system property, the postmaster by its
+     * data directory. Group 1 is the instance id, group 2 its owner's pid.
+     */
+    private static final List<Pattern> INSTANCE_MARKERS = List.of(
+            Pattern.compile("-D" + Pattern.quote(RegistryNode.INSTANCE_PROPERTY) + "=(" + InstanceDir.ID_PREFIX
+                    + "(\\d+)-[0-9a-f]{8})(\\s|$)"),
+            Pattern.compile("postgres -D \\S*/(" + InstanceDir.ID_PREFIX + "(\\d+)-[0-9a-f]{8})/postgres/data(\\s|$)"));
+
+    /** Reaps every stale instance under {@code root}, then orphans whose directory is gone; returns the ids reaped. */
     static List<String> reapStale(Path root) {
+        List<String> reaped = reapStaleDirs(root);
+        reaped.addAll(reapOrphans(root));
+        return reaped;
+    }
+
+    private static List<String> reapStaleDirs(Path root) {
         List<String> reaped = new ArrayList<>();
         if (!Files.isDirectory(root)) {
             return reaped;
@@ -54,6 +71,34 @@ final class Reaper {
             LOG.warn("could not list sandbox root {}: {}", root, e.toString());
         }
         return reaped;
+    }
+
+    /**
+     * Second line of defence: sandbox processes whose instance directory was deleted while they ran
+     * (by hand, by a tmp cleaner) cannot be found through it. Each names its instance, and the id
+     * carries the owner's pid; if that pid is gone and the directory too, nobody will ever stop the
+     * process, so it is stopped here. A reused owner pid makes it look alive: then it is left alone.
+     */
+    static List<String> reapOrphans(Path root) {
+        List<String> reaped = new ArrayList<>();
+        ProcessHandle.allProcesses().filter(ProcessHandle::isAlive).forEach(process -> {
+            String commandLine = ChildProcess.commandLine(process);
+            for (Pattern marker : INSTANCE_MARKERS) {
+                Matcher match = marker.matcher(commandLine);
+                if (match.find() && isOrphan(root, match.group(1), Long.parseLong(match.group(2)))) {
+                    LOG.info("stopping orphan process {} of vanished sandbox {}", process.pid(), match.group(1));
+                    ChildProcess.stop(process, STOP_GRACE);
+                    reaped.add(match.group(1));
+                    return;
+                }
+            }
+        });
+        return reaped;
+    }
+
+    private static boolean isOrphan(Path root, String id, long ownerPid) {
+        boolean ownerAlive = ProcessHandle.of(ownerPid).map(ProcessHandle::isAlive).orElse(false);
+        return !ownerAlive && !Files.exists(root.resolve(id));
     }
 
     private static boolean reapIfStale(Path dir) {

@@ -96,6 +96,34 @@ class ReaperTest {
         }
     }
 
+    @Test
+    void orphansWhoseInstanceDirWasDeletedAreStillFound(@TempDir Path root) throws Exception {
+        String orphanId = InstanceDir.ID_PREFIX + deadPid() + "-0000abcd";
+        String livingId = InstanceDir.ID_PREFIX + ProcessHandle.current().pid() + "-0000abcd";
+        // Stand-ins for registry processes: their command lines name their instance as the registry's does.
+        Process orphan = new ProcessBuilder("bash", "-c", "sleep 303; :",
+                "-D" + RegistryNode.INSTANCE_PROPERTY + "=" + orphanId).start();
+        Process ofLiveOwner = new ProcessBuilder("bash", "-c", "sleep 304; :",
+                "-D" + RegistryNode.INSTANCE_PROPERTY + "=" + livingId).start();
+        try {
+            List<String> reaped = Reaper.reapOrphans(root);
+
+            assertThat(reaped).contains(orphanId).doesNotContain(livingId);
+            Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> !orphan.isAlive());
+            assertThat(ofLiveOwner.isAlive()).isTrue();
+        } finally {
+            orphan.destroyForcibly();
+            ofLiveOwner.destroyForcibly();
+        }
+    }
+
+    /** The pid of a process that has exited. */
+    private static long deadPid() throws Exception {
+        Process done = new ProcessBuilder("true").start();
+        done.waitFor();
+        return done.pid();
+    }
+
     private static void record(Path dir, ChildProcess child) throws IOException {
         Properties props = child.toProperties();
         InstanceDir.writeAtomically(dir.resolve(child.name() + InstanceDir.CHILD_SUFFIX), props);
