@@ -54,6 +54,8 @@ class RelayRestartTest {
         List<OutboxEvent> written = new ArrayList<>(commitEach(5, "before"));
         awaitEventIds(written);
         first.close();
+        // Once no walsender holds the slot, nothing moves it: what it retains can only grow.
+        await().atMost(DEADLINE).until(() -> !bed.slot().read().orElseThrow().active());
 
         long retainedWhenStopped = first.retainedWalBytes().orElseThrow();
         written.addAll(commitEach(5, "while_stopped"));
