@@ -13,8 +13,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -130,15 +131,17 @@ final class Reaper {
         Properties instance = readOrEmpty(dir.resolve(InstanceDir.INSTANCE_FILE));
         LOG.info("reaping stale sandbox {} (owner pid {} is gone)", dir.getFileName(),
                 instance.getProperty("ownerPid", "?"));
-        try (DirectoryStream<Path> children = Files.newDirectoryStream(dir, "*" + InstanceDir.CHILD_SUFFIX)) {
+        // Children stop in parallel: each waits out its own shutdown, and a fixed-port start is waiting.
+        try (DirectoryStream<Path> children = Files.newDirectoryStream(dir, "*" + InstanceDir.CHILD_SUFFIX);
+                ExecutorService stoppers = Executors.newVirtualThreadPerTaskExecutor()) {
             for (Path file : children) {
                 ChildProcess child = ChildProcess.fromProperties(InstanceDir.read(file));
-                Optional<ProcessHandle> live = child.findLive();
-                if (live.isPresent()) {
-                    LOG.info("stopping leftover {} process {} of sandbox {}", child.name(), live.get().pid(),
-                            dir.getFileName());
-                    ChildProcess.stop(live.get(), STOP_GRACE);
-                }
+                child.findLive().ifPresent(process -> stoppers.submit(() -> {
+                    long begun = System.nanoTime();
+                    ChildProcess.stop(process, STOP_GRACE);
+                    LOG.info("stopped leftover {} process {} of sandbox {} in {} ms", child.name(), process.pid(),
+                            dir.getFileName(), (System.nanoTime() - begun) / 1_000_000);
+                }));
             }
         }
         String dataDir = instance.getProperty("dataDir");
