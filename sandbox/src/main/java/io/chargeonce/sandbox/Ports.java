@@ -2,6 +2,7 @@ package io.chargeonce.sandbox;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -55,30 +56,40 @@ final class Ports {
         }
     }
 
+    /** Whether a failure was a listener losing its port (Kafka's controller port is chosen inside its start). */
+    static boolean isBindFailure(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BindException
+                    || (cause.getMessage() != null && cause.getMessage().contains("Address already in use"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Starts {@code starter} on the requested port. A fixed port that is taken fails at once with
-     * "port N is in use". For {@link SandboxConfig#ANY_FREE_PORT} a free port is chosen; if the start
-     * fails and the port turns out to be taken meanwhile (another JVM on the machine won the race),
-     * it is retried on a new port, because that failure says nothing about the component.
+     * "port N is in use". For {@link SandboxConfig#ANY_FREE_PORT} a free port is chosen. A start that
+     * fails because a port was taken meanwhile (another JVM on the machine won the race for it, or
+     * for an internal port like Kafka's controller listener) is retried, because that failure says
+     * nothing about the component.
      */
     static <T> T startOn(String component, int requested, OnPort<T> starter) throws Exception {
-        if (requested != SandboxConfig.ANY_FREE_PORT) {
-            if (!isFree(requested)) {
-                throw new IllegalStateException("port " + requested + " is in use (another sandbox, or a "
-                        + component + " already running on this machine?)");
-            }
-            return starter.start(requested);
+        boolean fixed = requested != SandboxConfig.ANY_FREE_PORT;
+        if (fixed && !isFree(requested)) {
+            throw new IllegalStateException("port " + requested + " is in use (another sandbox, or a "
+                    + component + " already running on this machine?)");
         }
         for (int attempt = 1; ; attempt++) {
-            int port = pickFree();
+            int port = fixed ? requested : pickFree();
             try {
                 return starter.start(port);
             } catch (Exception e) {
-                if (attempt >= FREE_PORT_ATTEMPTS || isFree(port)) {
+                boolean lostAPort = isBindFailure(e) || (!fixed && !isFree(port));
+                if (attempt >= FREE_PORT_ATTEMPTS || !lostAPort) {
                     throw e;
                 }
-                LOG.warn("{}: free port {} was taken by another process before it could bind; trying another",
-                        component, port);
+                LOG.warn("{}: a port was taken by another process before it could bind; trying again", component);
             }
         }
     }
