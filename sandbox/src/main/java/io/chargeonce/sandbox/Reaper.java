@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An instance is stale exactly when its {@code owner.lock} can be locked (see {@link InstanceDir});
  * holding that lock while reaping keeps concurrent reapers off the same instance. Live instances,
- * including this JVM's own, are never touched.
+ * including this JVM's own, are never touched. Processes whose instance directory vanished are
+ * found by the instance id on their command line ({@link #reapOrphans}).
  */
 final class Reaper {
 
@@ -36,9 +37,6 @@ final class Reaper {
     private static final Duration UNLOCKED_GRACE = Duration.ofMinutes(1);
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(Reaper.class);
-
-    private Reaper() {
-    }
 
     /**
      * Processes that name their instance: the registry by a system property, the postmaster by its
@@ -48,6 +46,9 @@ final class Reaper {
             Pattern.compile("-D" + Pattern.quote(RegistryNode.INSTANCE_PROPERTY) + "=(" + InstanceDir.ID_PREFIX
                     + "(\\d+)-[0-9a-f]{8})(\\s|$)"),
             Pattern.compile("postgres -D \\S*/(" + InstanceDir.ID_PREFIX + "(\\d+)-[0-9a-f]{8})/postgres/data(\\s|$)"));
+
+    private Reaper() {
+    }
 
     /** Reaps every stale instance under {@code root}, then orphans whose directory is gone; returns the ids reaped. */
     static List<String> reapStale(Path root) {
