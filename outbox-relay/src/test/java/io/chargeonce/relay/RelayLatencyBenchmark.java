@@ -3,8 +3,8 @@ package io.chargeonce.relay;
 import io.chargeonce.outbox.OutboxEvent;
 import io.chargeonce.schemas.EventHeaders;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,15 +21,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Commit-to-Kafka-ack latency of the relay over {@value #ROWS} payment rows, each committed in its
- * own transaction as payment-api does. Prints the percentiles; asserts only that every row
- * arrived, never a timing (this machine is shared). Excluded from the default test run; run with
+ * Commit-to-Kafka-ack latency of the relay, each row committed in its own transaction as
+ * payment-api does, in two regimes:
+ * <ul>
+ *   <li>steady: {@value #STEADY_ROWS} rows in bursts of {@value #BURST}, each burst relayed before
+ *       the next is written: the delay one payment sees when the relay keeps up;</li>
+ *   <li>flood: {@value #FLOOD_ROWS} rows as fast as one connection commits them: the delay under
+ *       saturation, queueing included.</li>
+ * </ul>
+ * Prints the percentiles; asserts only that every row arrived, never a timing (this machine is
+ * shared). Excluded from the default run; run with
  * {@code ./mvnw -o -pl outbox-relay test -Dtest=RelayLatencyBenchmark -Drelay.excludedGroups=none}.
  */
 @Tag("benchmark")
 class RelayLatencyBenchmark {
 
-    private static final int ROWS = 2000;
+    private static final int STEADY_ROWS = 1000;
+    private static final int BURST = 10;
+    private static final int FLOOD_ROWS = 2000;
 
     @TempDir
     Path workDir;
@@ -37,34 +46,53 @@ class RelayLatencyBenchmark {
     @Test
     void measures_commit_to_ack_latency() throws Exception {
         try (RelayTestBed bed = RelayTestBed.create(workDir).withOutboxTable().withRequestTopic(3)) {
-            OutboxRelay relay = bed.startRelay();
             Set<String> written = new HashSet<>();
-            long start = System.nanoTime();
-            for (int i = 0; i < ROWS; i++) {
-                OutboxEvent event = bed.paymentEvent("pay_" + (i % 200), 200);
-                bed.commit(event);
-                written.add(event.id().toString());
-            }
-            double writeSeconds = (System.nanoTime() - start) / 1e9;
-            await().atMost(Duration.ofMinutes(2)).until(() -> bed.received().size() >= ROWS);
-            double relaySeconds = (System.nanoTime() - start) / 1e9;
 
+            OutboxRelay steady = bed.startRelay(config -> config.dropSlotOnStop(false), new SimpleMeterRegistry());
+            long start = System.nanoTime();
+            for (int i = 0; i < STEADY_ROWS; i++) {
+                written.add(commitOne(bed, i));
+                if ((i + 1) % BURST == 0) {
+                    long relayed = i + 1;
+                    await().pollInterval(Duration.ofMillis(1)).atMost(Duration.ofSeconds(30))
+                            .until(() -> steady.relayedCount() >= relayed);
+                }
+            }
+            report("steady", STEADY_ROWS, System.nanoTime() - start, steady.metrics().commitToAck());
+            steady.close();
+
+            OutboxRelay flood = bed.startRelay(config -> config, new SimpleMeterRegistry());
+            start = System.nanoTime();
+            for (int i = 0; i < FLOOD_ROWS; i++) {
+                written.add(commitOne(bed, STEADY_ROWS + i));
+            }
+            await().atMost(Duration.ofMinutes(2)).until(() -> flood.relayedCount() >= FLOOD_ROWS);
+            report("flood", FLOOD_ROWS, System.nanoTime() - start, flood.metrics().commitToAck());
+
+            await().atMost(Duration.ofMinutes(1)).until(() -> bed.received().size() >= written.size());
             Set<String> arrived = bed.received().stream().map(r -> header(r, EventHeaders.EVENT_ID))
                     .collect(Collectors.toSet());
             assertThat(arrived).containsAll(written);
-
-            Timer timer = relay.metrics().commitToAck();
-            HistogramSnapshot snapshot = timer.takeSnapshot();
-            StringBuilder report = new StringBuilder(String.format(
-                    "%nrelay benchmark: %d rows, one transaction each, written in %.2f s (%.0f rows/s), "
-                            + "all in Kafka after %.2f s%ncommit -> Kafka ack: count %d, mean %.1f ms, max %.1f ms",
-                    ROWS, writeSeconds, ROWS / writeSeconds, relaySeconds, timer.count(),
-                    timer.mean(TimeUnit.MILLISECONDS), timer.max(TimeUnit.MILLISECONDS)));
-            for (ValueAtPercentile percentile : snapshot.percentileValues()) {
-                report.append(String.format(", p%.0f %.1f ms", percentile.percentile() * 100,
-                        percentile.value(TimeUnit.MILLISECONDS)));
-            }
-            System.out.println(report);
         }
+    }
+
+    private static String commitOne(RelayTestBed bed, int sequence) throws Exception {
+        OutboxEvent event = bed.paymentEvent("pay_" + (sequence % 200), 200);
+        bed.commit(event);
+        return event.id().toString();
+    }
+
+    private static void report(String regime, int rows, long nanos, Timer commitToAck) {
+        double seconds = nanos / 1e9;
+        StringBuilder line = new StringBuilder(String.format(
+                "%nrelay benchmark [%s]: %d rows, one transaction each, %.0f rows/s; commit -> Kafka ack over %d: "
+                        + "mean %.1f ms, max %.1f ms",
+                regime, rows, rows / seconds, commitToAck.count(), commitToAck.mean(TimeUnit.MILLISECONDS),
+                commitToAck.max(TimeUnit.MILLISECONDS)));
+        for (ValueAtPercentile percentile : commitToAck.takeSnapshot().percentileValues()) {
+            line.append(String.format(", p%.0f %.1f ms", percentile.percentile() * 100,
+                    percentile.value(TimeUnit.MILLISECONDS)));
+        }
+        System.out.println(line);
     }
 }

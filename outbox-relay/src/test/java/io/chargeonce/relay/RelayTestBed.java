@@ -7,6 +7,7 @@ import io.chargeonce.relay.slot.ReplicationSlot;
 import io.chargeonce.sandbox.DatabaseInfo;
 import io.chargeonce.sandbox.Sandbox;
 import io.chargeonce.schemas.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -102,7 +103,12 @@ final class RelayTestBed implements AutoCloseable {
 
     /** Starts a relay on this bed's slot, offsets and topics, with some settings changed. */
     OutboxRelay startRelay(UnaryOperator<RelayConfig.Builder> change) {
-        OutboxRelay relay = new OutboxRelay(change.apply(config.toBuilder()).build(), meters, Clock.systemUTC());
+        return startRelay(change, meters);
+    }
+
+    /** As {@link #startRelay(UnaryOperator)}, with metrics of its own. */
+    OutboxRelay startRelay(UnaryOperator<RelayConfig.Builder> change, MeterRegistry registry) {
+        OutboxRelay relay = new OutboxRelay(change.apply(config.toBuilder()).build(), registry, Clock.systemUTC());
         relays.add(relay);
         relay.start();
         return relay;
