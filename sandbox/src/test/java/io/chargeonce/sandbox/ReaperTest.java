@@ -101,9 +101,10 @@ class ReaperTest {
         String orphanId = InstanceDir.ID_PREFIX + deadPid() + "-0000abcd";
         String livingId = InstanceDir.ID_PREFIX + ProcessHandle.current().pid() + "-0000abcd";
         // Stand-ins for registry processes: their command lines name their instance as the registry's does.
-        Process orphan = new ProcessBuilder("bash", "-c", "sleep 303; :",
+        // `read` is a bash builtin: the stand-ins have no child process that could outlive them.
+        Process orphan = new ProcessBuilder("bash", "-c", "read -t 303 || :",
                 "-D" + RegistryNode.INSTANCE_PROPERTY + "=" + orphanId).start();
-        Process ofLiveOwner = new ProcessBuilder("bash", "-c", "sleep 304; :",
+        Process ofLiveOwner = new ProcessBuilder("bash", "-c", "read -t 304 || :",
                 "-D" + RegistryNode.INSTANCE_PROPERTY + "=" + livingId).start();
         try {
             List<String> reaped = Reaper.reapOrphans(root);
