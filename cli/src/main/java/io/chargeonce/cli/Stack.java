@@ -1,0 +1,217 @@
+package io.chargeonce.cli;
+
+import io.chargeonce.api.ApiConfig;
+import io.chargeonce.api.PaymentApi;
+import io.chargeonce.processor.PaymentProcessor;
+import io.chargeonce.processor.ProcessorConfig;
+import io.chargeonce.relay.OutboxRelay;
+import io.chargeonce.relay.RelayConfig;
+import io.chargeonce.sandbox.DatabaseInfo;
+import io.chargeonce.sandbox.Sandbox;
+import io.chargeonce.sandbox.SandboxConfig;
+import io.chargeonce.schemas.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+/**
+ * The whole of chargeonce on the embedded infrastructure: the sandbox (Postgres, Kafka, registry,
+ * provider simulator), then payment-api (which migrates its tables and the outbox), the
+ * payment-processor (which creates the topics), and the outbox relay. Closing stops everything in
+ * reverse order and frees every port. Used by {@code up}, {@code demo} and the end-to-end tests.
+ */
+public final class Stack implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Stack.class);
+
+    /** Where the stack listens and what it is called. */
+    public record Options(SandboxConfig sandbox, int apiPort, String demoApiKey, Topics topics, String name) {
+
+        /** The documented default ports; {@code up} and {@code demo} use these. */
+        public static Options defaults(String demoApiKey) {
+            return new Options(SandboxConfig.defaults(), ApiConfig.DEFAULT_HTTP_PORT, demoApiKey, Topics.defaults(),
+                    "chargeonce");
+        }
+
+        /** Free ports everywhere; tests use these. */
+        public static Options freePorts(String demoApiKey) {
+            return new Options(SandboxConfig.freePorts(), 0, demoApiKey, Topics.defaults(), "chargeonce");
+        }
+    }
+
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final MeterRegistry meters = new SimpleMeterRegistry();
+    private final Options options;
+    private Sandbox sandbox;
+    private PaymentApi api;
+    private PaymentProcessor processor;
+    private OutboxRelay relay;
+    private String merchantId;
+
+    private Stack(Options options) {
+        this.options = options;
+    }
+
+    /** Starts every part and returns once payments can flow end to end; on failure stops what had started. */
+    public static Stack start(Options options, PrintStream progress) {
+        Stack stack = new Stack(options);
+        try {
+            stack.startAll(progress);
+            return stack;
+        } catch (RuntimeException | Error e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startAll(PrintStream progress) {
+        long t0 = System.nanoTime();
+        progress.println("starting the embedded infrastructure: Postgres, Kafka, schema registry, provider simulator ...");
+        sandbox = remember(Sandbox.start(options.sandbox()));
+        progress.printf("  infrastructure up in %.1f s%n", seconds(t0));
+
+        DatabaseInfo db = sandbox.postgres().createDatabase(options.name());
+        Topics topics = options.topics();
+
+        long t1 = System.nanoTime();
+        api = remember(PaymentApi.start(ApiConfig.builder()
+                .httpHost("127.0.0.1")
+                .httpPort(options.apiPort())
+                .jdbc(db.jdbcUrl(), db.user(), db.password())
+                .kafkaBootstrapServers(sandbox.kafka().bootstrapServers())
+                .registryUrl(sandbox.registry().url())
+                .topics(topics)
+                .build(), meters, Clock.systemUTC(), new SplittableRandom()));
+        merchantId = api.merchants().provision("demo-merchant", options.demoApiKey());
+        progress.printf("  payment-api up in %.1f s%n", seconds(t1));
+
+        long t2 = System.nanoTime();
+        Path workDir = workDir();
+        processor = remember(PaymentProcessor.create(ProcessorConfig
+                .builder(sandbox.kafka().bootstrapServers(), sandbox.registry().url(), sandbox.provider().url())
+                .topics(topics)
+                .stateDir(workDir.resolve("streams"))
+                .build(), meters));
+        processor.start();
+        progress.printf("  payment-processor started in %.1f s%n", seconds(t2));
+
+        long t3 = System.nanoTime();
+        relay = remember(new OutboxRelay(RelayConfig
+                .builder(new RelayConfig.Database(sandbox.postgres().host(), sandbox.postgres().port(), db.name(),
+                        db.user(), db.password()), sandbox.kafka().bootstrapServers())
+                .topics(topics)
+                .offsetFile(workDir.resolve("relay-offsets.dat"))
+                // the demo database lives and dies with this run: leave no slot holding WAL behind
+                .dropSlotOnStop(true)
+                .build(), meters, Clock.systemUTC()));
+        relay.start();
+        progress.printf("  outbox-relay streaming in %.1f s%n", seconds(t3));
+        log.info("chargeonce stack up in {} s", String.format("%.1f", seconds(t0)));
+    }
+
+    /** Streams state and relay offsets of this run; deleted when the stack closes. */
+    private Path workDir() {
+        try {
+            Path dir = Files.createTempDirectory("chargeonce-services-");
+            started.push(() -> deleteRecursively(dir));
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a work directory for the services", e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    private <T extends AutoCloseable> T remember(T part) {
+        started.push(part);
+        return part;
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+
+    public Sandbox sandbox() {
+        return sandbox;
+    }
+
+    public PaymentApi api() {
+        return api;
+    }
+
+    public PaymentProcessor processor() {
+        return processor;
+    }
+
+    public OutboxRelay relay() {
+        return relay;
+    }
+
+    public MeterRegistry meters() {
+        return meters;
+    }
+
+    public Topics topics() {
+        return options.topics();
+    }
+
+    public String apiUrl() {
+        return "http://127.0.0.1:" + api.port();
+    }
+
+    public String apiKey() {
+        return options.demoApiKey();
+    }
+
+    public String merchantId() {
+        return merchantId;
+    }
+
+    /** Where everything is, for people. */
+    public String describe() {
+        return String.join(System.lineSeparator(),
+                "payment-api        " + apiUrl() + "   (POST /payments, GET /payments/{id})",
+                "demo merchant      " + merchantId + "   API key: " + apiKey(),
+                "schema registry    " + sandbox.registry().url(),
+                "provider simulator " + sandbox.provider().url() + "   (GET /v1/ledger, PUT /v1/sim/faults)",
+                "kafka              " + sandbox.kafka().bootstrapServers(),
+                "postgres           " + sandbox.postgres().host() + ":" + sandbox.postgres().port() + " user "
+                        + sandbox.postgres().user(),
+                "topics             " + String.join(", ", options.topics().all().stream().map(t -> t.name()).toList()));
+    }
+
+    /** Stops the relay, the processor, the API and the infrastructure, in that order; logs what failed to stop. */
+    @Override
+    public void close() {
+        while (!started.isEmpty()) {
+            AutoCloseable part = started.pop();
+            try {
+                part.close();
+            } catch (Exception e) {
+                log.warn("could not stop {} cleanly: {}", part.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package io.chargeonce.cli.demo;
+
+import io.chargeonce.cli.Stack;
+import io.chargeonce.cli.demo.TopicReader.Isolation;
+import io.chargeonce.processor.ProcessorMetrics;
+import io.chargeonce.sandbox.ProviderFaults;
+import io.chargeonce.schemas.EventHeaders;
+import io.chargeonce.schemas.Topics;
+import io.micrometer.core.instrument.Counter;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The demo: a hostile day for payments, played against a running {@link Stack}. A provider that is
+ * slow, declines some cards, fails some requests and drops some responses after charging; apps that
+ * retry, triple-tap and reuse keys; a relay that redelivers events; a poison record. Then the
+ * report, read from the real systems.
+ */
+public final class Demo {
+
+    /** What the demo plays. */
+    public record Settings(int payments, int clients, long seed, int relayDuplicates, Duration journeyDeadline) {
+    }
+
+    private final Stack stack;
+    private final Settings settings;
+    private final PrintStream out;
+
+    public Demo(Stack stack, Settings settings, PrintStream out) {
+        this.stack = stack;
+        this.settings = settings;
+        this.out = out;
+    }
+
+    public DemoReport run() {
+        long started = System.nanoTime();
+        stack.sandbox().provider().setFaults(new ProviderFaults(30, 60, 0.04, 0.05, 0.10, settings.seed()));
+        out.printf("provider simulator: 30-90 ms latency, 4%% declines, 5%% 5xx, 10%% responses dropped after charging%n");
+        out.printf("playing %d customers on %d concurrent apps (seed %d) ...%n",
+                settings.payments(), settings.clients(), settings.seed());
+
+        ClientSimulation simulation = new ClientSimulation(new ApiClient(stack.apiUrl(), stack.apiKey()),
+                new ClientSimulation.Plan(settings.payments(), settings.clients(), settings.seed(), settings.journeyDeadline()));
+        List<Journey> journeys;
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+        try {
+            ticker.scheduleAtFixedRate(() -> out.printf("  ... %d POSTs sent, %d of %d journeys finished%n",
+                    simulation.posted(), simulation.finished(), settings.payments()), 2, 2, TimeUnit.SECONDS);
+            journeys = simulation.run();
+        } finally {
+            ticker.shutdownNow();
+        }
+        out.printf("all journeys finished after %.1f s%n", (System.nanoTime() - started) / 1e9);
+
+        int injected = injectRelayRedeliveryAndPoison();
+        out.printf("re-published %d request events as a crashed relay would, plus 1 poison record; waiting for the processor ...%n",
+                injected);
+        awaitProcessorSaw(injected);
+
+        DemoReport report = new DemoReport(journeys, new ProviderLedger(stack.sandbox().provider().url()).charges(),
+                topicFacts(), stack.sandbox().provider().stats(), Duration.ofNanos(System.nanoTime() - started));
+        return report;
+    }
+
+    /** Re-sends some request events byte for byte (same event id) and one undecodable record. */
+    private int injectRelayRedeliveryAndPoison() {
+        Topics topics = stack.topics();
+        TopicReader reader = new TopicReader(stack.sandbox().kafka().bootstrapServers());
+        List<ConsumerRecord<byte[], byte[]>> requests =
+                new ArrayList<>(reader.readAll(topics.paymentRequests().name(), Isolation.READ_COMMITTED));
+        Collections.shuffle(requests, new Random(settings.seed()));
+        List<ConsumerRecord<byte[], byte[]>> again = requests.subList(0, Math.min(settings.relayDuplicates(), requests.size()));
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.sandbox().kafka().bootstrapServers());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<byte[], byte[]> producer =
+                     new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (ConsumerRecord<byte[], byte[]> record : again) {
+                producer.send(new ProducerRecord<>(record.topic(), null, record.key(), record.value(), record.headers()));
+            }
+            ProducerRecord<byte[], byte[]> poison = new ProducerRecord<>(topics.paymentRequests().name(),
+                    ("poison-" + settings.seed()).getBytes(StandardCharsets.UTF_8),
+                    "{\"this\":\"is not Avro\"}".getBytes(StandardCharsets.UTF_8));
+            poison.headers().add(EventHeaders.EVENT_ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+            producer.send(poison);
+            producer.flush();
+        }
+        return again.size();
+    }
+
+    private void awaitProcessorSaw(int duplicates) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            double seen = counter(ProcessorMetrics.INBOX, "decision", "duplicate");
+            double dead = stack.meters().find(ProcessorMetrics.DEAD_LETTERS).counters().stream().mapToDouble(Counter::count).sum();
+            if (seen >= duplicates && dead >= 1) {
+                return;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        out.println("warning: the processor had not seen every injected record after 60 s; the report says what it found");
+    }
+
+    private double counter(String name, String tag, String value) {
+        Counter counter = stack.meters().find(name).tag(tag, value).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private DemoReport.TopicFacts topicFacts() {
+        Topics topics = stack.topics();
+        TopicReader reader = new TopicReader(stack.sandbox().kafka().bootstrapServers());
+        Function<List<ConsumerRecord<byte[], byte[]>>, Map<String, Long>> perPayment = records -> records.stream()
+                .collect(Collectors.groupingBy(r -> new String(r.key(), StandardCharsets.UTF_8), Collectors.counting()));
+        List<ConsumerRecord<byte[], byte[]>> confirmed = reader.readAll(topics.paymentConfirmed().name(), Isolation.READ_COMMITTED);
+        List<ConsumerRecord<byte[], byte[]>> failed = reader.readAll(topics.paymentFailed().name(), Isolation.READ_COMMITTED);
+        long uncommittedResults = reader.readAll(topics.paymentConfirmed().name(), Isolation.READ_UNCOMMITTED).size()
+                + reader.readAll(topics.paymentFailed().name(), Isolation.READ_UNCOMMITTED).size();
+        List<ConsumerRecord<byte[], byte[]>> requests = reader.readAll(topics.paymentRequests().name(), Isolation.READ_COMMITTED);
+        long distinctEvents = requests.stream().map(r -> {
+            Header id = r.headers().lastHeader(EventHeaders.EVENT_ID);
+            return id == null ? "offset-" + r.partition() + "-" + r.offset() : new String(id.value(), StandardCharsets.UTF_8);
+        }).distinct().count();
+        long deadLetters = topics.deadLetters().values().stream()
+                .mapToLong(t -> reader.readAll(t.name(), Isolation.READ_COMMITTED).size()).sum();
+        return new DemoReport.TopicFacts(perPayment.apply(confirmed), perPayment.apply(failed), requests.size(),
+                distinctEvents, deadLetters, uncommittedResults - confirmed.size() - failed.size());
+    }
+}
