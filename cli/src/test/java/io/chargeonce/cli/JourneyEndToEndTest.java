@@ -2,9 +2,9 @@ package io.chargeonce.cli;
 
 import io.chargeonce.cli.demo.ApiClient;
 import io.chargeonce.cli.demo.ApiClient.Answer;
-import io.chargeonce.cli.demo.ProviderLedger;
-import io.chargeonce.cli.demo.TopicReader;
-import io.chargeonce.cli.demo.TopicReader.Isolation;
+import io.chargeonce.cli.verify.ProviderLedger;
+import io.chargeonce.cli.verify.TopicReader;
+import io.chargeonce.cli.verify.TopicReader.Isolation;
 import io.chargeonce.events.FailureClass;
 import io.chargeonce.processor.deadletter.DeadLetterHeaders;
 import io.chargeonce.sandbox.ProviderFaults;

@@ -1,7 +1,9 @@
 package io.chargeonce.cli.demo;
 
 import io.chargeonce.cli.Stack;
-import io.chargeonce.cli.demo.TopicReader.Isolation;
+import io.chargeonce.cli.verify.ProviderLedger;
+import io.chargeonce.cli.verify.TopicReader;
+import io.chargeonce.cli.verify.TopicReader.Isolation;
 import io.chargeonce.processor.ProcessorMetrics;
 import io.chargeonce.sandbox.ProviderFaults;
 import io.chargeonce.schemas.EventHeaders;

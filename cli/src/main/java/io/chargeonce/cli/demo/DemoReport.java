@@ -1,5 +1,6 @@
 package io.chargeonce.cli.demo;
 
+import io.chargeonce.cli.verify.ProviderLedger;
 import io.chargeonce.sandbox.ProviderStats;
 
 import java.io.PrintStream;

@@ -1,4 +1,4 @@
-package io.chargeonce.cli.demo;
+package io.chargeonce.cli.verify;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -1,4 +1,4 @@
-package io.chargeonce.cli.demo;
+package io.chargeonce.cli.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
