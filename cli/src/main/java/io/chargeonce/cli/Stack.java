@@ -59,6 +59,7 @@ public final class Stack implements AutoCloseable {
     private PaymentApi api;
     private PaymentProcessor processor;
     private OutboxRelay relay;
+    private DatabaseInfo database;
     private String merchantId;
 
     private Stack(Options options) {
@@ -84,6 +85,7 @@ public final class Stack implements AutoCloseable {
         progress.printf("  infrastructure up in %.1f s%n", seconds(t0));
 
         DatabaseInfo db = sandbox.postgres().createDatabase(options.name());
+        database = db;
         Topics topics = options.topics();
 
         long t1 = System.nanoTime();
@@ -169,6 +171,11 @@ public final class Stack implements AutoCloseable {
         return relay;
     }
 
+    /** payment-api's database ({@code chargeonce_1} on a fresh sandbox); {@code verify} reads its payments. */
+    public DatabaseInfo database() {
+        return database;
+    }
+
     public MeterRegistry meters() {
         return meters;
     }
@@ -197,8 +204,7 @@ public final class Stack implements AutoCloseable {
                 "schema registry    " + sandbox.registry().url(),
                 "provider simulator " + sandbox.provider().url() + "   (GET /v1/ledger, PUT /v1/sim/faults)",
                 "kafka              " + sandbox.kafka().bootstrapServers(),
-                "postgres           " + sandbox.postgres().host() + ":" + sandbox.postgres().port() + " user "
-                        + sandbox.postgres().user(),
+                "postgres           " + database.jdbcUrl() + "   user " + sandbox.postgres().user(),
                 "topics             " + String.join(", ", options.topics().all().stream().map(t -> t.name()).toList()));
     }
 
