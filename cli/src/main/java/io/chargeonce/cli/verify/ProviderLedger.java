@@ -23,6 +23,17 @@ public final class ProviderLedger {
         }
     }
 
+    /**
+     * The whole ledger at one moment.
+     *
+     * @param replays answers the provider replayed for a known idempotency key (its own dedup layer)
+     */
+    public record Ledger(List<Charge> charges, long replays) {
+        public Ledger {
+            charges = List.copyOf(charges);
+        }
+    }
+
     private final HttpClient http = HttpClient.newHttpClient();
     private final URI ledger;
 
@@ -31,6 +42,10 @@ public final class ProviderLedger {
     }
 
     public List<Charge> charges() {
+        return read().charges();
+    }
+
+    public Ledger read() {
         try {
             HttpResponse<String> response = http.send(
                     HttpRequest.newBuilder(ledger).timeout(Duration.ofSeconds(30)).GET().build(),
@@ -38,13 +53,14 @@ public final class ProviderLedger {
             if (response.statusCode() != 200) {
                 throw new IllegalStateException("provider ledger " + ledger + " answered " + response.statusCode());
             }
+            JsonNode body = new ObjectMapper().readTree(response.body());
             List<Charge> charges = new ArrayList<>();
-            for (JsonNode charge : new ObjectMapper().readTree(response.body()).path("charges")) {
+            for (JsonNode charge : body.path("charges")) {
                 charges.add(new Charge(charge.path("id").asText(), charge.path("idempotencyKey").asText(),
                         charge.path("paymentId").asText(null), charge.path("amount").asLong(),
                         charge.path("status").asText()));
             }
-            return charges;
+            return new Ledger(charges, body.path("stats").path("replays").asLong());
         } catch (IOException e) {
             throw new UncheckedIOException("could not read the provider ledger at " + ledger, e);
         } catch (InterruptedException e) {

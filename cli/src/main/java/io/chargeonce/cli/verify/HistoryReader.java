@@ -1,0 +1,231 @@
+package io.chargeonce.cli.verify;
+
+import io.chargeonce.cli.verify.History.Coordinates;
+import io.chargeonce.cli.verify.History.DeadLetterRecord;
+import io.chargeonce.cli.verify.History.Outcome;
+import io.chargeonce.cli.verify.History.Payment;
+import io.chargeonce.cli.verify.History.Request;
+import io.chargeonce.cli.verify.History.Result;
+import io.chargeonce.cli.verify.History.StatusEvent;
+import io.chargeonce.cli.verify.History.Unreadable;
+import io.chargeonce.cli.verify.TopicReader.Isolation;
+import io.chargeonce.cli.verify.TopicReader.Snapshot;
+import io.chargeonce.events.DeadLetter;
+import io.chargeonce.events.PaymentConfirmed;
+import io.chargeonce.events.PaymentFailed;
+import io.chargeonce.events.PaymentStatusChanged;
+import io.chargeonce.processor.deadletter.DeadLetterHeaders;
+import io.chargeonce.schemas.AvroSerde;
+import io.chargeonce.schemas.EventHeaders;
+import io.chargeonce.schemas.SchemaRegistryClient;
+import io.chargeonce.schemas.Topic;
+import io.chargeonce.schemas.Topics;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Reads the complete {@link History} from the real systems: Kafka topics from their beginning
+ * ({@code read_committed}, plus {@code read_uncommitted} on the result topics to count aborted
+ * writes), the provider's ledger over HTTP, and payment-api's table over JDBC.
+ *
+ * <p>It reads downstream first and the payments table last. Every result, status event and charge
+ * was caused by a payment row committed before it, so a record can never look orphaned just because
+ * the table was read too early; on a quiet system the order does not matter at all, on a busy one
+ * the only artefacts are payments too new to have results, which {@link Backlog#IN_FLIGHT} tolerates.
+ */
+public final class HistoryReader implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(HistoryReader.class);
+
+    /** How often {@link #awaitDrained} asks Postgres; a count query, cheap next to a payment's journey. */
+    private static final Duration DRAIN_POLL = Duration.ofMillis(200);
+
+    private final HistorySources sources;
+    private final Clock clock;
+    private final TopicReader topics;
+    private final PaymentsTable payments;
+    private final ProviderLedger ledger;
+    private final SchemaRegistryClient registry;
+
+    public HistoryReader(HistorySources sources, Clock clock) {
+        this.sources = Objects.requireNonNull(sources, "sources");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.topics = new TopicReader(sources.bootstrapServers());
+        this.payments = new PaymentsTable(sources.jdbcUrl(), sources.jdbcUser(), sources.jdbcPassword());
+        this.ledger = new ProviderLedger(sources.providerUrl());
+        this.registry = new SchemaRegistryClient(sources.registryUrl());
+    }
+
+    /**
+     * Waits until payment-api serves no payment as PENDING, or {@code deadline} passes. It says only
+     * that; whether that means the backlog drained (no request still on its way) is the caller's call.
+     *
+     * @return true if no payment was PENDING before the deadline
+     */
+    public boolean awaitDrained(Instant deadline) throws InterruptedException {
+        long pending = payments.pending();
+        while (pending > 0) {
+            if (!clock.instant().isBefore(deadline)) {
+                log.info("{} payment(s) still PENDING at the drain deadline {}", pending, deadline);
+                return false;
+            }
+            Thread.sleep(DRAIN_POLL);
+            pending = payments.pending();
+        }
+        return true;
+    }
+
+    /** Payments payment-api serves as PENDING right now. */
+    public long pending() {
+        return payments.pending();
+    }
+
+    public History read() {
+        Topics catalog = sources.topics();
+        List<Unreadable> unreadable = new ArrayList<>();
+        List<Request> requests = requests(catalog.paymentRequests());
+        List<DeadLetterRecord> deadLetters = new ArrayList<>();
+        for (Topic<DeadLetter> dlt : catalog.deadLetters().values()) {
+            deadLetters.addAll(deadLetters(dlt, unreadable));
+        }
+        List<StatusEvent> statusEvents = statusEvents(catalog.paymentStatus(), unreadable);
+        List<Result> results = new ArrayList<>();
+        long aborted = results(catalog.paymentConfirmed(), Outcome.CONFIRMED, PaymentConfirmed::getPaymentId,
+                PaymentConfirmed::getEventId, results, unreadable)
+                + results(catalog.paymentFailed(), Outcome.FAILED, PaymentFailed::getPaymentId,
+                PaymentFailed::getEventId, results, unreadable);
+        ProviderLedger.Ledger charges = ledger.read();
+        List<Payment> rows = payments.all();
+        log.info("history read: {} payments, {} request records, {} status events, {} results ({} aborted), "
+                        + "{} dead letters, {} provider charges, {} unreadable records", rows.size(), requests.size(),
+                statusEvents.size(), results.size(), aborted, deadLetters.size(), charges.charges().size(), unreadable.size());
+        return new History(rows, requests, statusEvents, results, aborted, deadLetters, charges.charges(),
+                charges.replays(), unreadable);
+    }
+
+    private List<Request> requests(Topic<?> topic) {
+        return topics.readAll(topic.name(), Isolation.READ_COMMITTED).stream()
+                .map(r -> new Request(text(r.key()), header(r.headers(), EventHeaders.EVENT_ID), at(r))).toList();
+    }
+
+    private List<DeadLetterRecord> deadLetters(Topic<DeadLetter> topic, List<Unreadable> unreadable) {
+        AvroSerde<DeadLetter> serde = AvroSerde.forTopic(topic, registry);
+        List<DeadLetterRecord> letters = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : topics.readAll(topic.name(), Isolation.READ_COMMITTED)) {
+            String eventId = header(record.headers(), EventHeaders.EVENT_ID);
+            Coordinates origin = originFromHeaders(record.headers());
+            try {
+                DeadLetter letter = Objects.requireNonNull(serde.deserialize(topic.name(), record.value()), "a tombstone");
+                eventId = letter.getEventId() != null ? letter.getEventId() : eventId;
+                origin = new Coordinates(letter.getOriginTopic(), letter.getOriginPartition(), letter.getOriginOffset());
+            } catch (RuntimeException e) {
+                // still counted as a dead letter, from its headers: the record exists even if its body is bad
+                unreadable.add(new Unreadable(text(record.key()), problem(e), at(record)));
+            }
+            letters.add(new DeadLetterRecord(text(record.key()), eventId, origin, at(record)));
+        }
+        return letters;
+    }
+
+    private List<StatusEvent> statusEvents(Topic<PaymentStatusChanged> topic, List<Unreadable> unreadable) {
+        AvroSerde<PaymentStatusChanged> serde = AvroSerde.forTopic(topic, registry);
+        List<StatusEvent> events = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : topics.readAll(topic.name(), Isolation.READ_COMMITTED)) {
+            PaymentStatusChanged event = decode(serde, record, PaymentStatusChanged::getPaymentId, unreadable);
+            if (event != null) {
+                events.add(new StatusEvent(event.getPaymentId(), event.getEventId(), event.getStatus(), event.getReason(),
+                        at(record)));
+            }
+        }
+        return events;
+    }
+
+    /** Adds the committed results to {@code into}; returns how many records of aborted transactions sit below them. */
+    private <T extends SpecificRecord> long results(
+            Topic<T> topic, Outcome outcome, Function<T, String> paymentId, Function<T, String> eventId,
+            List<Result> into, List<Unreadable> unreadable) {
+        AvroSerde<T> serde = AvroSerde.forTopic(topic, registry);
+        Snapshot committed = topics.snapshot(topic.name(), Isolation.READ_COMMITTED);
+        Set<Coordinates> visible = new HashSet<>();
+        for (ConsumerRecord<byte[], byte[]> record : committed.records()) {
+            visible.add(at(record));
+            T value = decode(serde, record, paymentId, unreadable);
+            if (value != null) {
+                into.add(new Result(paymentId.apply(value), eventId.apply(value), outcome, at(record)));
+            }
+        }
+        // below the last stable offset every record is decided: one read_committed did not see was aborted
+        return topics.readAll(topic.name(), Isolation.READ_UNCOMMITTED).stream()
+                .filter(r -> r.offset() < committed.endOffset(r.partition()))
+                .filter(r -> !visible.contains(at(r)))
+                .count();
+    }
+
+    /** The decoded value, or null after noting why it is unreadable (also when its key names another payment). */
+    private static <T extends SpecificRecord> T decode(
+            AvroSerde<T> serde, ConsumerRecord<byte[], byte[]> record, Function<T, String> paymentId, List<Unreadable> unreadable) {
+        String key = text(record.key());
+        T value;
+        try {
+            value = Objects.requireNonNull(serde.deserialize(record.topic(), record.value()), "a tombstone");
+        } catch (RuntimeException e) {
+            unreadable.add(new Unreadable(key, problem(e), at(record)));
+            return null;
+        }
+        if (!Objects.equals(key, paymentId.apply(value))) {
+            unreadable.add(new Unreadable(key, "key names payment " + key + " but the event names payment "
+                    + paymentId.apply(value), at(record)));
+        }
+        return value;
+    }
+
+    private static Coordinates originFromHeaders(Headers headers) {
+        String topic = header(headers, DeadLetterHeaders.TOPIC);
+        String partition = header(headers, DeadLetterHeaders.PARTITION);
+        String offset = header(headers, DeadLetterHeaders.OFFSET);
+        try {
+            return topic == null || partition == null || offset == null ? null
+                    : new Coordinates(topic, Integer.parseInt(partition), Long.parseLong(offset));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static Coordinates at(ConsumerRecord<?, ?> record) {
+        return new Coordinates(record.topic(), record.partition(), record.offset());
+    }
+
+    private static String header(Headers headers, String name) {
+        Header header = headers.lastHeader(name);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private static String text(byte[] bytes) {
+        return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /** The error's type and message: serde messages name ids and schema problems, never field values. */
+    private static String problem(RuntimeException e) {
+        return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    @Override
+    public void close() {
+        registry.close();
+    }
+}

@@ -1,0 +1,30 @@
+package io.chargeonce.cli.verify;
+
+import io.chargeonce.events.PaymentStatus;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The legal life of a payment, written down here independently of payment-api's own state machine,
+ * so a bug there cannot hide itself from the verifier. A payment starts PENDING; PENDING may repeat
+ * (a retried attempt) and move anywhere; NEEDS_ATTENTION may be refreshed or settled once someone
+ * resolves it; CONFIRMED and FAILED are final, not even repeated.
+ */
+final class StatusOrder {
+
+    private StatusOrder() {
+    }
+
+    static boolean legal(PaymentStatus from, PaymentStatus to) {
+        return successors(from).contains(to);
+    }
+
+    private static Set<PaymentStatus> successors(PaymentStatus from) {
+        return switch (from) {
+            case PENDING -> EnumSet.allOf(PaymentStatus.class);
+            case NEEDS_ATTENTION -> EnumSet.of(PaymentStatus.NEEDS_ATTENTION, PaymentStatus.CONFIRMED, PaymentStatus.FAILED);
+            case CONFIRMED, FAILED -> EnumSet.noneOf(PaymentStatus.class);
+        };
+    }
+}
