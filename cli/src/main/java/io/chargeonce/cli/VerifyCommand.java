@@ -1,0 +1,83 @@
+package io.chargeonce.cli;
+
+import io.chargeonce.cli.verify.Backlog;
+import io.chargeonce.cli.verify.HistoryReader;
+import io.chargeonce.cli.verify.HistorySources;
+import io.chargeonce.cli.verify.HistoryVerifier;
+import io.chargeonce.cli.verify.Verdict;
+import io.chargeonce.schemas.Topics;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code chargeonce verify}: reads the whole history of a running stack (payment-api's table, every
+ * topic, the provider's ledger) and checks every invariant over it. Exit 0 iff all hold; 1 if one
+ * breaks; 2 if the history could not be read.
+ */
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = {"Read the complete history of a running chargeonce (payments, request/status/result/dead-letter "
+                + "topics, the provider's ledger) and check that every payment was charged at most once, has exactly one "
+                + "result or is visibly NEEDS_ATTENTION, and that the API tells the truth.",
+                "Defaults point at `chargeonce up` on its documented ports. Exits 0 only if every invariant holds."})
+public final class VerifyCommand implements Callable<Integer> {
+
+    @Option(names = "--jdbc-url", defaultValue = HistorySources.DEFAULT_JDBC_URL,
+            description = "payment-api's database (default ${DEFAULT-VALUE}).")
+    String jdbcUrl;
+
+    @Option(names = "--jdbc-user", defaultValue = HistorySources.DEFAULT_JDBC_USER, description = "Default ${DEFAULT-VALUE}.")
+    String jdbcUser;
+
+    @Option(names = "--jdbc-password", defaultValue = "${env:CHARGEONCE_JDBC_PASSWORD:-" + HistorySources.DEFAULT_JDBC_PASSWORD + "}",
+            description = "Default: $CHARGEONCE_JDBC_PASSWORD, else the sandbox's.")
+    String jdbcPassword;
+
+    @Option(names = "--bootstrap-servers", defaultValue = HistorySources.DEFAULT_BOOTSTRAP_SERVERS,
+            description = "Kafka (default ${DEFAULT-VALUE}).")
+    String bootstrapServers;
+
+    @Option(names = "--registry-url", defaultValue = HistorySources.DEFAULT_REGISTRY_URL,
+            description = "Schema registry the events were written against (default ${DEFAULT-VALUE}).")
+    String registryUrl;
+
+    @Option(names = "--provider-url", defaultValue = HistorySources.DEFAULT_PROVIDER_URL,
+            description = "Payment provider whose GET /v1/ledger is the ground truth (default ${DEFAULT-VALUE}).")
+    String providerUrl;
+
+    @Option(names = "--topic-prefix", defaultValue = HistorySources.DEFAULT_TOPIC_PREFIX,
+            description = "Topic catalog prefix (default ${DEFAULT-VALUE}).")
+    String topicPrefix;
+
+    @Option(names = "--await-drained", paramLabel = "<seconds>", defaultValue = "-1",
+            description = {"Wait up to this long for no payment to be PENDING, then judge the backlog as drained: a payment "
+                    + "still PENDING is stuck. Without it, PENDING payments are taken as still in flight."})
+    long awaitDrainedSeconds;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintStream out = System.out;
+        HistorySources sources = new HistorySources(jdbcUrl, jdbcUser, jdbcPassword, bootstrapServers, registryUrl,
+                providerUrl, Topics.withPrefix(topicPrefix));
+        Clock clock = Clock.systemUTC();
+        try (HistoryReader reader = new HistoryReader(sources, clock)) {
+            Backlog backlog = Backlog.IN_FLIGHT;
+            if (awaitDrainedSeconds >= 0) {
+                boolean drained = reader.awaitDrained(clock.instant().plus(Duration.ofSeconds(awaitDrainedSeconds)));
+                out.println(drained ? "no payment PENDING: judging the backlog as drained"
+                        : "payments still PENDING after " + awaitDrainedSeconds + " s: judging them as stuck");
+                backlog = Backlog.DRAINED;
+            }
+            Verdict verdict = new HistoryVerifier(backlog).verify(reader.read());
+            verdict.print(out);
+            return verdict.holds() ? 0 : 1;
+        } catch (RuntimeException e) {
+            System.err.println("could not read the history: " + e.getMessage());
+            return 2;
+        }
+    }
+}
