@@ -56,28 +56,34 @@ public record LoadPlan(
         StatusPolling statusPolling) {
 
     /**
-     * How the final status is followed without overloading the API: only a sample of payments, each
-     * polled at an interval, all polls together under a rate cap. The visible time is therefore an
-     * upper bound, late by at most the poll interval when the cap is not reached.
+     * How the final status is followed without overloading the API: a sample of payments, each
+     * polled at an interval that doubles up to a ceiling, all polls together under a rate cap. The
+     * end of a journey is dated by the API itself (the {@code updatedAt} of the terminal status), so
+     * coarse polling makes the drain slower to notice, not the latency less accurate.
      *
      * @param sampleRatio    share of accepted payments whose status is followed; 0 switches polling off.
      * @param firstPollAfter wait after acceptance before the first GET (a payment is never final sooner).
-     * @param interval       between two GETs of one payment: the resolution of the journey latency.
+     * @param interval       between the first two GETs of one payment; doubles after each PENDING answer.
+     * @param maxInterval    ceiling of that doubling: low notices a final status sooner, high costs fewer GETs.
      * @param maxPerSecond   cap on all status GETs together, so polling never dominates the load.
      * @param deadline       after acceptance, how long a payment is followed before it is recorded as
      *                       not final.
      * @param threads        concurrent GETs.
      */
-    public record StatusPolling(double sampleRatio, Duration firstPollAfter, Duration interval, double maxPerSecond,
-                                Duration deadline, int threads) {
+    public record StatusPolling(double sampleRatio, Duration firstPollAfter, Duration interval, Duration maxInterval,
+                                double maxPerSecond, Duration deadline, int threads) {
 
-        /** Follows every payment: first GET after 50 ms, then every 50 ms, at most 400 GETs/s, for 2 minutes. */
+        /**
+         * Follows every payment: first GET after 50 ms, then after 50, 100, 200 ... ms up to 1 s, at
+         * most 200 GETs/s, for 2 minutes.
+         */
         public static StatusPolling everyPayment() {
-            return new StatusPolling(1.0, Duration.ofMillis(50), Duration.ofMillis(50), 400, Duration.ofMinutes(2), 4);
+            return new StatusPolling(1.0, Duration.ofMillis(50), Duration.ofMillis(50), Duration.ofSeconds(1), 200,
+                    Duration.ofMinutes(2), 4);
         }
 
         public static StatusPolling off() {
-            return new StatusPolling(0, Duration.ofMillis(50), Duration.ofMillis(50), 400, Duration.ofMinutes(2), 1);
+            return everyPayment().withSampleRatio(0);
         }
 
         public boolean enabled() {
@@ -85,15 +91,15 @@ public record LoadPlan(
         }
 
         public StatusPolling withSampleRatio(double ratio) {
-            return new StatusPolling(ratio, firstPollAfter, interval, maxPerSecond, deadline, threads);
+            return new StatusPolling(ratio, firstPollAfter, interval, maxInterval, maxPerSecond, deadline, threads);
         }
 
         public StatusPolling withMaxPerSecond(double perSecond) {
-            return new StatusPolling(sampleRatio, firstPollAfter, interval, perSecond, deadline, threads);
+            return new StatusPolling(sampleRatio, firstPollAfter, interval, maxInterval, perSecond, deadline, threads);
         }
 
         public StatusPolling withDeadline(Duration newDeadline) {
-            return new StatusPolling(sampleRatio, firstPollAfter, interval, maxPerSecond, newDeadline, threads);
+            return new StatusPolling(sampleRatio, firstPollAfter, interval, maxInterval, maxPerSecond, newDeadline, threads);
         }
 
         void validate(List<String> problems) {
@@ -102,6 +108,10 @@ public record LoadPlan(
             }
             if (enabled()) {
                 positive(problems, "statusPolling.interval", interval);
+                positive(problems, "statusPolling.maxInterval", maxInterval);
+                if (interval != null && maxInterval != null && maxInterval.compareTo(interval) < 0) {
+                    problems.add("statusPolling.maxInterval must be >= interval");
+                }
                 positive(problems, "statusPolling.deadline", deadline);
                 if (firstPollAfter == null || firstPollAfter.isNegative()) {
                     problems.add("statusPolling.firstPollAfter must be >= 0");

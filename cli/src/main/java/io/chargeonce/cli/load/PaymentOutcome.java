@@ -22,9 +22,10 @@ import java.util.Set;
  * @param firstPostAt        when the first POST was sent
  * @param acceptedAt         when the first 202 arrived
  * @param finalStatus        last status seen through {@code GET /payments/{id}}; {@code null} if not followed
- * @param finalStatusVisibleAt when a terminal status was first seen; {@code null} if never
- * @param lastPendingSeenAt  the last poll that still saw PENDING: the terminal status became visible
- *                           between this and {@code finalStatusVisibleAt}
+ * @param finalStatusSeenAt  when a poll first saw a terminal status; {@code null} if never
+ * @param finalStatusSince   when the API says the terminal status was recorded (its {@code updatedAt}, on
+ *                           the API's clock); {@code null} if never seen or not given
+ * @param lastPendingSeenAt  the last poll that still saw PENDING
  */
 public record PaymentOutcome(
         PaymentSpec spec,
@@ -40,7 +41,8 @@ public record PaymentOutcome(
         Instant firstPostAt,
         Instant acceptedAt,
         String finalStatus,
-        Instant finalStatusVisibleAt,
+        Instant finalStatusSeenAt,
+        Instant finalStatusSince,
         Instant lastPendingSeenAt) {
 
     public static final Set<String> TERMINAL_STATUSES = Set.of("CONFIRMED", "FAILED", "NEEDS_ATTENTION");
@@ -63,12 +65,19 @@ public record PaymentOutcome(
     }
 
     public boolean finalStatusVisible() {
-        return finalStatusVisibleAt != null;
+        return finalStatusSeenAt != null;
     }
 
-    /** First POST → terminal status visible through the API, if it was followed and became visible. */
+    /**
+     * First POST → terminal status recorded by the API, if it was followed and seen. Dated by the
+     * API's {@code updatedAt} when it gave one (exact however rarely we polled; on the API's clock,
+     * the same clock on one machine), otherwise by the poll that saw it (an upper bound).
+     */
     public Optional<Duration> journeyLatency() {
-        return firstPostAt == null || finalStatusVisibleAt == null
-                ? Optional.empty() : Optional.of(Duration.between(firstPostAt, finalStatusVisibleAt));
+        if (firstPostAt == null || finalStatusSeenAt == null) {
+            return Optional.empty();
+        }
+        Instant end = finalStatusSince != null && !finalStatusSince.isBefore(firstPostAt) ? finalStatusSince : finalStatusSeenAt;
+        return Optional.of(Duration.between(firstPostAt, end));
     }
 }

@@ -25,7 +25,8 @@ final class PaymentTally {
     private Instant firstPostAt;
     private Instant acceptedAt;
     private String finalStatus;
-    private Instant finalStatusVisibleAt;
+    private Instant finalStatusSeenAt;
+    private Instant finalStatusSince;
     private Instant lastPendingSeenAt;
 
     PaymentTally(PaymentSpec spec) {
@@ -87,10 +88,12 @@ final class PaymentTally {
         return acceptedAt;
     }
 
-    synchronized void statusSeen(String status, Instant at, boolean terminal) {
+    /** @param since the API's {@code updatedAt} of that status, or {@code null} */
+    synchronized void statusSeen(String status, Instant at, Instant since, boolean terminal) {
         finalStatus = status;
         if (terminal) {
-            finalStatusVisibleAt = at;
+            finalStatusSeenAt = at;
+            finalStatusSince = since;
         } else {
             lastPendingSeenAt = at;
         }
@@ -99,6 +102,6 @@ final class PaymentTally {
     synchronized PaymentOutcome outcome() {
         return new PaymentOutcome(spec, paymentId, otherPaymentIds, posts, replays, conflicts, keyReuseRejections,
                 serverErrors, transportErrors, clientErrors, firstPostAt, acceptedAt, finalStatus,
-                finalStatusVisibleAt, lastPendingSeenAt);
+                finalStatusSeenAt, finalStatusSince, lastPendingSeenAt);
     }
 }

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.DelayQueue;
@@ -18,10 +19,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 /**
- * Follows accepted payments through {@code GET /payments/{id}} until their status is terminal,
- * which dates the end of each journey. Polls are ordered by when they are due, and all of them
- * share one rate cap: when the cap binds, payments are polled less often (the visible time gets
- * coarser, as {@link PaymentOutcome#lastPendingSeenAt()} shows) instead of the API getting more.
+ * Follows accepted payments through {@code GET /payments/{id}} until their status is terminal.
+ * Each payment is polled less often the longer it stays pending, polls are served in the order they
+ * are due, and all of them share one rate cap: when the cap binds, payments are polled later instead
+ * of the API getting more. The journey's end is the API's own {@code updatedAt}, so late polls
+ * delay noticing it, not its date.
  */
 final class StatusPoller {
 
@@ -62,7 +64,8 @@ final class StatusPoller {
     void follow(PaymentTally tally) {
         if (settings.enabled() && tally.spec().followStatus()) {
             Instant accepted = tally.acceptedAt();
-            due.add(new Poll(tally, accepted.plus(settings.firstPollAfter()), accepted.plus(settings.deadline())));
+            due.add(new Poll(tally, accepted.plus(settings.firstPollAfter()), accepted.plus(settings.deadline()),
+                    settings.interval()));
         }
     }
 
@@ -116,7 +119,7 @@ final class StatusPoller {
             String status = answer.status() == 200 ? answer.paymentStatus() : null;
             if (status != null) {
                 boolean terminal = PaymentOutcome.TERMINAL_STATUSES.contains(status);
-                tally.statusSeen(status, now, terminal);
+                tally.statusSeen(status, now, updatedAt(answer), terminal);
                 if (terminal) {
                     counters.finalVisible.increment();
                     return;
@@ -131,23 +134,36 @@ final class StatusPoller {
             throw e;
         }
         if (now.isBefore(poll.giveUpAt)) {
-            due.add(new Poll(tally, now.plus(settings.interval()), poll.giveUpAt));
+            Duration doubled = poll.wait.multipliedBy(2);
+            Duration next = doubled.compareTo(settings.maxInterval()) < 0 ? doubled : settings.maxInterval();
+            due.add(new Poll(tally, now.plus(poll.wait), poll.giveUpAt, next));
         } else {
             log.warn("payment {} ({}) still not final {} after it was accepted; no longer followed",
                     tally.spec().index(), tally.paymentId(), settings.deadline());
         }
     }
 
-    /** One due status check. */
+    private static Instant updatedAt(Answer answer) {
+        String text = answer.body().path("updatedAt").asText(null);
+        try {
+            return text == null ? null : Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /** One due status check, and how long to wait before the one after it if the payment is still pending. */
     private final class Poll implements Delayed {
         final PaymentTally tally;
         final Instant at;
         final Instant giveUpAt;
+        final Duration wait;
 
-        Poll(PaymentTally tally, Instant at, Instant giveUpAt) {
+        Poll(PaymentTally tally, Instant at, Instant giveUpAt, Duration wait) {
             this.tally = tally;
             this.at = at;
             this.giveUpAt = giveUpAt;
+            this.wait = wait;
         }
 
         @Override

@@ -76,7 +76,7 @@ class LoadGeneratorOutageTest {
             assertThat(stub.postsPerKey.get(o.idempotencyKey()).get()).isEqualTo(o.posts() - o.transportErrors());
             assertThat(stub.paymentIdPerKey.get(o.idempotencyKey())).isEqualTo(o.paymentId());
             assertThat(o.finalStatus()).isEqualTo("CONFIRMED");
-            assertThat(o.finalStatusVisibleAt()).isAfterOrEqualTo(o.acceptedAt());
+            assertThat(o.finalStatusSeenAt()).isAfterOrEqualTo(o.acceptedAt());
         });
         assertThat(stub.postsPerKey.keySet())
                 .containsExactlyInAnyOrderElementsOf(outcomes.stream().map(PaymentOutcome::idempotencyKey).toList());
