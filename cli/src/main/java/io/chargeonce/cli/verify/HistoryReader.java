@@ -34,6 +34,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
@@ -97,36 +98,43 @@ public final class HistoryReader implements AutoCloseable {
 
     public History read() {
         Topics catalog = sources.topics();
+        String confirmedTopic = catalog.paymentConfirmed().name();
+        String failedTopic = catalog.paymentFailed().name();
+        List<String> names = catalog.all().stream().map(Topic::name).toList();
+        long started = System.nanoTime();
+        Map<String, Snapshot> committed = topics.snapshots(names, Isolation.READ_COMMITTED);
+        Map<String, Snapshot> uncommitted = topics.snapshots(List.of(confirmedTopic, failedTopic), Isolation.READ_UNCOMMITTED);
+
         List<Unreadable> unreadable = new ArrayList<>();
-        List<Request> requests = requests(catalog.paymentRequests());
+        List<Request> requests = committed.get(catalog.paymentRequests().name()).records().stream()
+                .map(r -> new Request(text(r.key()), header(r.headers(), EventHeaders.EVENT_ID), at(r))).toList();
         List<DeadLetterRecord> deadLetters = new ArrayList<>();
         for (Topic<DeadLetter> dlt : catalog.deadLetters().values()) {
-            deadLetters.addAll(deadLetters(dlt, unreadable));
+            deadLetters.addAll(deadLetters(dlt, committed.get(dlt.name()), unreadable));
         }
-        List<StatusEvent> statusEvents = statusEvents(catalog.paymentStatus(), unreadable);
+        List<StatusEvent> statusEvents = statusEvents(catalog.paymentStatus(), committed.get(catalog.paymentStatus().name()),
+                unreadable);
         List<Result> results = new ArrayList<>();
-        long aborted = results(catalog.paymentConfirmed(), Outcome.CONFIRMED, PaymentConfirmed::getPaymentId,
-                PaymentConfirmed::getEventId, results, unreadable)
-                + results(catalog.paymentFailed(), Outcome.FAILED, PaymentFailed::getPaymentId,
-                PaymentFailed::getEventId, results, unreadable);
+        results.addAll(results(catalog.paymentConfirmed(), committed.get(confirmedTopic), Outcome.CONFIRMED,
+                PaymentConfirmed::getPaymentId, PaymentConfirmed::getEventId, unreadable));
+        results.addAll(results(catalog.paymentFailed(), committed.get(failedTopic), Outcome.FAILED,
+                PaymentFailed::getPaymentId, PaymentFailed::getEventId, unreadable));
+        long aborted = aborted(committed.get(confirmedTopic), uncommitted.get(confirmedTopic))
+                + aborted(committed.get(failedTopic), uncommitted.get(failedTopic));
         ProviderLedger.Ledger charges = ledger.read();
         List<Payment> rows = payments.all();
-        log.info("history read: {} payments, {} request records, {} status events, {} results ({} aborted), "
-                        + "{} dead letters, {} provider charges, {} unreadable records", rows.size(), requests.size(),
-                statusEvents.size(), results.size(), aborted, deadLetters.size(), charges.charges().size(), unreadable.size());
+        log.info("history read in {} ms: {} payments, {} request records, {} status events, {} results ({} aborted), "
+                        + "{} dead letters, {} provider charges, {} unreadable records", (System.nanoTime() - started) / 1_000_000,
+                rows.size(), requests.size(), statusEvents.size(), results.size(), aborted, deadLetters.size(),
+                charges.charges().size(), unreadable.size());
         return new History(rows, requests, statusEvents, results, aborted, deadLetters, charges.charges(),
                 charges.replays(), unreadable);
     }
 
-    private List<Request> requests(Topic<?> topic) {
-        return topics.readAll(topic.name(), Isolation.READ_COMMITTED).stream()
-                .map(r -> new Request(text(r.key()), header(r.headers(), EventHeaders.EVENT_ID), at(r))).toList();
-    }
-
-    private List<DeadLetterRecord> deadLetters(Topic<DeadLetter> topic, List<Unreadable> unreadable) {
+    private List<DeadLetterRecord> deadLetters(Topic<DeadLetter> topic, Snapshot snapshot, List<Unreadable> unreadable) {
         AvroSerde<DeadLetter> serde = AvroSerde.forTopic(topic, registry);
         List<DeadLetterRecord> letters = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> record : topics.readAll(topic.name(), Isolation.READ_COMMITTED)) {
+        for (ConsumerRecord<byte[], byte[]> record : snapshot.records()) {
             String eventId = header(record.headers(), EventHeaders.EVENT_ID);
             Coordinates origin = originFromHeaders(record.headers());
             try {
@@ -142,10 +150,10 @@ public final class HistoryReader implements AutoCloseable {
         return letters;
     }
 
-    private List<StatusEvent> statusEvents(Topic<PaymentStatusChanged> topic, List<Unreadable> unreadable) {
+    private List<StatusEvent> statusEvents(Topic<PaymentStatusChanged> topic, Snapshot snapshot, List<Unreadable> unreadable) {
         AvroSerde<PaymentStatusChanged> serde = AvroSerde.forTopic(topic, registry);
         List<StatusEvent> events = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> record : topics.readAll(topic.name(), Isolation.READ_COMMITTED)) {
+        for (ConsumerRecord<byte[], byte[]> record : snapshot.records()) {
             PaymentStatusChanged event = decode(serde, record, PaymentStatusChanged::getPaymentId, unreadable);
             if (event != null) {
                 events.add(new StatusEvent(event.getPaymentId(), event.getEventId(), event.getStatus(), event.getReason(),
@@ -155,22 +163,29 @@ public final class HistoryReader implements AutoCloseable {
         return events;
     }
 
-    /** Adds the committed results to {@code into}; returns how many records of aborted transactions sit below them. */
-    private <T extends SpecificRecord> long results(
-            Topic<T> topic, Outcome outcome, Function<T, String> paymentId, Function<T, String> eventId,
-            List<Result> into, List<Unreadable> unreadable) {
+    private <T extends SpecificRecord> List<Result> results(Topic<T> topic, Snapshot snapshot, Outcome outcome,
+                                                            Function<T, String> paymentId, Function<T, String> eventId,
+                                                            List<Unreadable> unreadable) {
         AvroSerde<T> serde = AvroSerde.forTopic(topic, registry);
-        Snapshot committed = topics.snapshot(topic.name(), Isolation.READ_COMMITTED);
-        Set<Coordinates> visible = new HashSet<>();
-        for (ConsumerRecord<byte[], byte[]> record : committed.records()) {
-            visible.add(at(record));
+        List<Result> results = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : snapshot.records()) {
             T value = decode(serde, record, paymentId, unreadable);
             if (value != null) {
-                into.add(new Result(paymentId.apply(value), eventId.apply(value), outcome, at(record)));
+                results.add(new Result(paymentId.apply(value), eventId.apply(value), outcome, at(record)));
             }
         }
-        // below the last stable offset every record is decided: one read_committed did not see was aborted
-        return topics.readAll(topic.name(), Isolation.READ_UNCOMMITTED).stream()
+        return results;
+    }
+
+    /**
+     * Records a {@code read_uncommitted} reader saw below the last stable offset of the committed
+     * read, which {@code read_committed} did not: below that offset every transaction is decided, so
+     * each such record was written by one that aborted.
+     */
+    private static long aborted(Snapshot committed, Snapshot uncommitted) {
+        Set<Coordinates> visible = new HashSet<>();
+        committed.records().forEach(r -> visible.add(at(r)));
+        return uncommitted.records().stream()
                 .filter(r -> r.offset() < committed.endOffset(r.partition()))
                 .filter(r -> !visible.contains(at(r)))
                 .count();

@@ -54,6 +54,7 @@ public final class HistoryVerifier {
         private final Map<String, List<Result>> results;
         private final Map<String, List<StatusEvent>> statuses;
         private final Map<String, Long> succeeded;
+        private final Set<String> deadLetteredKeys;
         private final List<Violation> violations = new ArrayList<>();
 
         Judgement(History history, Backlog backlog) {
@@ -67,6 +68,8 @@ public final class HistoryVerifier {
                     .collect(Collectors.groupingBy(StatusEvent::paymentId, LinkedHashMap::new, Collectors.toList()));
             this.succeeded = history.charges().stream().filter(Charge::succeeded).filter(c -> c.paymentId() != null)
                     .collect(Collectors.groupingBy(Charge::paymentId, Collectors.counting()));
+            this.deadLetteredKeys = history.deadLetters().stream().map(DeadLetterRecord::paymentId)
+                    .filter(Objects::nonNull).collect(Collectors.toSet());
         }
 
         Verdict verdict() {
@@ -80,7 +83,7 @@ public final class HistoryVerifier {
             violate(Invariant.CHARGED_TWICE, succeeded.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey));
             violate(Invariant.RESULT_WITHOUT_INTENT, Stream.of(
                     history.results().stream().map(Result::paymentId),
-                    history.statusEvents().stream().map(StatusEvent::paymentId),
+                    history.statusEvents().stream().filter(e -> !deadLetterNotice(e)).map(StatusEvent::paymentId),
                     history.charges().stream().map(c -> c.paymentId() == null ? "charge:" + c.id() : c.paymentId()))
                     .flatMap(Function.identity()).filter(id -> !payments.containsKey(id)));
             violate(Invariant.STATUS_MISMATCH, payments.values().stream().filter(this::servesAnotherStatus).map(Payment::id));
@@ -96,6 +99,15 @@ public final class HistoryVerifier {
             violate(Invariant.UNREADABLE_EVENT, history.unreadable().stream()
                     .map(u -> u.key() != null ? u.key() : u.at().toString()));
             return new Verdict(drained ? Backlog.DRAINED : Backlog.IN_FLIGHT, statistics(lost.size()), violations);
+        }
+
+        /**
+         * The processor's NEEDS_ATTENTION notice for a request it dead-lettered: it names the record's
+         * key so a real payment whose request was poison shows up in the API, and for a key that is no
+         * payment the API ignores it. It stands for an input on a DLT, not for a payment, so it needs no intent.
+         */
+        private boolean deadLetterNotice(StatusEvent event) {
+            return event.status() == PaymentStatus.NEEDS_ATTENTION && deadLetteredKeys.contains(event.paymentId());
         }
 
         /** The API's status against the last status event (PENDING if none: the state a payment is born in). */

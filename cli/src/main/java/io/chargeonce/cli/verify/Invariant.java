@@ -9,7 +9,8 @@ public enum Invariant {
             + " (none lost, none PENDING once the backlog drained)"),
     DUPLICATE_RESULT("no payment has more than one terminal result event"),
     CHARGED_TWICE("the provider charged each payment at most once (succeeded charges, across all keys)"),
-    RESULT_WITHOUT_INTENT("every result, status event and provider charge names a payment with a committed intent"),
+    RESULT_WITHOUT_INTENT("every result, status event and provider charge names a payment with a committed intent"
+            + " (the NEEDS_ATTENTION notice for a dead-lettered record excepted)"),
     STATUS_MISMATCH("the status the API serves equals the payment's last status event"),
     ILLEGAL_ORDER("each payment's status events are in a legal order (PENDING*, then at most one terminal;"
             + " NEEDS_ATTENTION may still settle; never back, never CONFIRMED after FAILED)"),

@@ -9,10 +9,13 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.stream.Collectors;
 
 /**
  * Reads a whole topic as it stands now, without joining a group. With {@code read_committed} it
@@ -55,35 +58,54 @@ public final class TopicReader {
     }
 
     public Snapshot snapshot(String topic, Isolation isolation) {
+        return snapshots(List.of(topic), isolation).get(topic);
+    }
+
+    /**
+     * Several topics through one consumer: a verifier reads a dozen topics, and a consumer per topic
+     * would spend most of its time connecting. Every topic asked for is in the answer, empty if absent.
+     */
+    public Map<String, Snapshot> snapshots(Collection<String> topics, Isolation isolation) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation.name().toLowerCase(Locale.ROOT));
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        // reading to a known end: a broker that waits for more data (500 ms by default) only slows the last fetch
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
         try (KafkaConsumer<byte[], byte[]> consumer =
                      new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10));
-            if (partitions == null || partitions.isEmpty()) {
-                return new Snapshot(List.of(), Map.of());
+            List<TopicPartition> assigned = new ArrayList<>();
+            for (String topic : topics) {
+                List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+                if (partitions != null) {
+                    partitions.forEach(p -> assigned.add(new TopicPartition(p.topic(), p.partition())));
+                }
             }
-            List<TopicPartition> assigned = partitions.stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(assigned);
             consumer.seekToBeginning(assigned);
             Map<TopicPartition, Long> end = consumer.endOffsets(assigned, Duration.ofSeconds(10));
-            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+            Map<String, List<ConsumerRecord<byte[], byte[]>>> records = new LinkedHashMap<>();
+            topics.forEach(topic -> records.put(topic, new ArrayList<>()));
             long deadline = System.nanoTime() + READ_DEADLINE.toNanos();
             while (!reachedEnd(consumer, end)) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read " + topic + " to its end within "
+                    throw new IllegalStateException("could not read " + String.join(", ", topics) + " to the end within "
                             + READ_DEADLINE.toSeconds() + " s");
                 }
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    // a poll may return records past the end offsets taken at the start: leave them to the next read
+                    if (record.offset() < end.getOrDefault(new TopicPartition(record.topic(), record.partition()), 0L)) {
+                        records.get(record.topic()).add(record);
+                    }
+                }
             }
-            // a poll may return records past the end offsets taken at the start: leave them to the next read
-            records.removeIf(r -> r.offset() >= end.getOrDefault(new TopicPartition(r.topic(), r.partition()), 0L));
-            return new Snapshot(records, end);
+            Map<String, Snapshot> snapshots = new LinkedHashMap<>();
+            records.forEach((topic, read) -> snapshots.put(topic, new Snapshot(read, end.entrySet().stream()
+                    .filter(e -> e.getKey().topic().equals(topic))
+                    .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)))));
+            return snapshots;
         }
     }
 

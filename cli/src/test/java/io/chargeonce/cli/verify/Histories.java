@@ -68,6 +68,8 @@ final class Histories {
                 .result(RESOLVED, Outcome.CONFIRMED).charge(RESOLVED, true)
                 // poison with an event id, and keyless poison without one: both on a dead-letter topic
                 .request("poison-1", "e-poison").deadLetter("poison-1", "e-poison", null)
+                // what the processor does for a dead-lettered key: a NEEDS_ATTENTION notice the API ignores
+                .status("poison-1", PaymentStatus.NEEDS_ATTENTION)
                 .keylessRecordWithoutId(true)
                 .aborted(2);
     }

@@ -103,6 +103,18 @@ class HistoryVerifierTest {
     }
 
     @Test
+    void onlyADeadLetteredKeyMayGetANeedsAttentionNoticeWithoutAnIntent() {
+        History history = Histories.clean()
+                .status("p-unknown-attention", NEEDS_ATTENTION)
+                .status("poison-1", CONFIRMED)
+                .build();
+
+        Verdict verdict = DRAINED.verify(history);
+
+        assertThat(ids(verdict, Invariant.RESULT_WITHOUT_INTENT)).containsExactly("p-unknown-attention", "poison-1");
+    }
+
+    @Test
     void anApiServingAnotherStatusThanItsLastEventIsCaughtEvenInFlight() {
         History history = Histories.clean().serve(DECLINED, CONFIRMED).build();
 
