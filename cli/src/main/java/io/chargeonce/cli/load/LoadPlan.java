@@ -65,20 +65,23 @@ public record LoadPlan(
      * @param firstPollAfter wait after acceptance before the first GET (a payment is never final sooner).
      * @param interval       between the first two GETs of one payment; doubles after each PENDING answer.
      * @param maxInterval    ceiling of that doubling: low notices a final status sooner, high costs fewer GETs.
-     * @param maxPerSecond   cap on all status GETs together, so polling never dominates the load.
+     * @param maxPerSecond   cap on all status GETs together while payments are still being sent, so
+     *                       polling never dominates the load.
+     * @param drainPerSecond the cap once no payment is sent any more: the API has room, and a higher cap
+     *                       notices the last final statuses sooner.
      * @param deadline       after acceptance, how long a payment is followed before it is recorded as
      *                       not final.
      * @param threads        concurrent GETs.
      */
     public record StatusPolling(double sampleRatio, Duration firstPollAfter, Duration interval, Duration maxInterval,
-                                double maxPerSecond, Duration deadline, int threads) {
+                                double maxPerSecond, double drainPerSecond, Duration deadline, int threads) {
 
         /**
          * Follows every payment: first GET after 50 ms, then after 50, 100, 200 ... ms up to 1 s, at
-         * most 200 GETs/s, for 2 minutes.
+         * most 200 GETs/s under load and 500/s after it, for 2 minutes.
          */
         public static StatusPolling everyPayment() {
-            return new StatusPolling(1.0, Duration.ofMillis(50), Duration.ofMillis(50), Duration.ofSeconds(1), 200,
+            return new StatusPolling(1.0, Duration.ofMillis(50), Duration.ofMillis(50), Duration.ofSeconds(1), 200, 500,
                     Duration.ofMinutes(2), 4);
         }
 
@@ -91,15 +94,17 @@ public record LoadPlan(
         }
 
         public StatusPolling withSampleRatio(double ratio) {
-            return new StatusPolling(ratio, firstPollAfter, interval, maxInterval, maxPerSecond, deadline, threads);
+            return new StatusPolling(ratio, firstPollAfter, interval, maxInterval, maxPerSecond, drainPerSecond, deadline, threads);
         }
 
-        public StatusPolling withMaxPerSecond(double perSecond) {
-            return new StatusPolling(sampleRatio, firstPollAfter, interval, maxInterval, perSecond, deadline, threads);
+        public StatusPolling withMaxPerSecond(double underLoad, double afterLoad) {
+            return new StatusPolling(sampleRatio, firstPollAfter, interval, maxInterval, underLoad, afterLoad, deadline,
+                    threads);
         }
 
         public StatusPolling withDeadline(Duration newDeadline) {
-            return new StatusPolling(sampleRatio, firstPollAfter, interval, maxInterval, maxPerSecond, newDeadline, threads);
+            return new StatusPolling(sampleRatio, firstPollAfter, interval, maxInterval, maxPerSecond, drainPerSecond, newDeadline,
+                    threads);
         }
 
         void validate(List<String> problems) {
@@ -116,8 +121,9 @@ public record LoadPlan(
                 if (firstPollAfter == null || firstPollAfter.isNegative()) {
                     problems.add("statusPolling.firstPollAfter must be >= 0");
                 }
-                if (!(maxPerSecond > 0)) {
-                    problems.add("statusPolling.maxPerSecond must be > 0, got " + maxPerSecond);
+                if (!(maxPerSecond > 0) || !(drainPerSecond > 0)) {
+                    problems.add("statusPolling.maxPerSecond and drainPerSecond must be > 0, got " + maxPerSecond
+                            + " and " + drainPerSecond);
                 }
                 if (threads < 1) {
                     problems.add("statusPolling.threads must be >= 1, got " + threads);

@@ -104,6 +104,10 @@ public final class LoadRun implements AutoCloseable {
                 counters.started.increment();
                 try {
                     sender.play(claim.tally(), claim.random());
+                } catch (RuntimeException e) {
+                    // a bug or an answer nobody planned for: this payment's outcome says what it saw, the run goes on
+                    log.error("load run {}: payment {} (key {}) stopped by an unexpected error", runId,
+                            claim.tally().spec().index(), claim.tally().spec().idempotencyKey(), e);
                 } finally {
                     counters.finished.increment();
                 }

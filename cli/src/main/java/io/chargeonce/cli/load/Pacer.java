@@ -12,12 +12,17 @@ import java.time.Instant;
 final class Pacer {
 
     private final Clock clock;
-    private final Duration interval;
+    private Duration interval;
     private Instant next;
 
     /** @param perSecond 0 = no pacing: every slot is "now" */
     Pacer(Clock clock, double perSecond) {
         this.clock = clock;
+        rate(perSecond);
+    }
+
+    /** Changes the rate from the next slot on. */
+    synchronized void rate(double perSecond) {
         this.interval = perSecond > 0 ? Duration.ofNanos(Math.max(1, Math.round(1e9 / perSecond))) : null;
     }
 

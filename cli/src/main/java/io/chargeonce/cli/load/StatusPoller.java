@@ -72,6 +72,7 @@ final class StatusPoller {
     /** No payment will be accepted any more: the poller ends once every followed one is settled or given up. */
     void noMoreToFollow() {
         noMoreToFollow = true;
+        pacer.rate(settings.drainPerSecond());
     }
 
     CompletableFuture<Void> done() {

@@ -24,6 +24,8 @@ public final class Storm {
 
     /** How long an app keeps retrying one payment through an outage before it gives up. */
     private static final Duration PAYMENT_DEADLINE = Duration.ofSeconds(60);
+    /** Status polls per second once the load is over: the API then has room, and the drain ends sooner. */
+    private static final double DRAIN_POLLS_PER_SECOND = 500;
 
     private final StormTarget target;
     private final StormSettings settings;
@@ -40,7 +42,7 @@ public final class Storm {
     public StormReport run() throws InterruptedException {
         LoadPlan.StatusPolling polling = LoadPlan.StatusPolling.everyPayment()
                 .withSampleRatio(settings.statusSample())
-                .withMaxPerSecond(settings.statusPollsPerSecond())
+                .withMaxPerSecond(settings.statusPollsPerSecond(), Math.max(settings.statusPollsPerSecond(), DRAIN_POLLS_PER_SECOND))
                 .withDeadline(settings.drainTimeout());
         LoadPlan plan = LoadPlan.builder(target.apiUrl(), target.apiKeys())
                 .duration(settings.duration())

@@ -2,6 +2,7 @@ package io.chargeonce.cli.storm;
 
 import io.chargeonce.sandbox.ProviderStats;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 
@@ -11,6 +12,8 @@ import java.util.Set;
  *
  * @param resultsPerPayment         terminal result events (confirmed + failed, {@code read_committed}) per payment id
  * @param paymentsOnRequestTopic    payment ids with at least one record on the request topic
+ * @param requestEventAt            per payment id, the timestamp of its first request record (the relay's
+ *                                  send time, on this machine's clock when the relay runs here)
  * @param requestRecords            request-topic records of these payments, redeliveries included
  * @param distinctRequestEvents     distinct event ids among them
  * @param unsettledApiStatus        for accepted payments without a terminal result event, the status the API serves
@@ -21,6 +24,7 @@ import java.util.Set;
 public record StormFacts(
         Map<String, Long> resultsPerPayment,
         Set<String> paymentsOnRequestTopic,
+        Map<String, Instant> requestEventAt,
         long requestRecords,
         long distinctRequestEvents,
         Map<String, String> unsettledApiStatus,

@@ -50,6 +50,7 @@ final class StormFactsReader {
                 .collect(Collectors.toMap(PaymentOutcome::paymentId, o -> o, (a, b) -> a));
         Map<String, Long> results = null;
         Set<String> onRequestTopic = null;
+        Map<String, Instant> requestEventAt = null;
         long requestRecords = -1;
         long distinctEvents = -1;
         List<PaymentOutcome> unsettled;
@@ -62,13 +63,15 @@ final class StormFactsReader {
                     .readAll(target.topics().paymentRequests().name(), Isolation.READ_COMMITTED).stream()
                     .filter(r -> r.key() != null && byId.containsKey(key(r))).toList();
             onRequestTopic = requests.stream().map(StormFactsReader::key).collect(Collectors.toSet());
+            requestEventAt = requests.stream().collect(Collectors.toMap(StormFactsReader::key,
+                    r -> Instant.ofEpochMilli(r.timestamp()), (a, b) -> a.isBefore(b) ? a : b));
             requestRecords = requests.size();
             distinctEvents = requests.stream().map(StormFactsReader::eventId).distinct().count();
         } else {
             unsettled = accepted.stream().filter(o -> !o.finalStatusVisible()).toList();
         }
         Map<String, String> apiStatus = apiStatus(unsettled);
-        return new StormFacts(results, onRequestTopic, requestRecords, distinctEvents, apiStatus,
+        return new StormFacts(results, onRequestTopic, requestEventAt, requestRecords, distinctEvents, apiStatus,
                 target.providerUrl() == null ? null : new ProviderStatsReader(target.providerUrl()).read(),
                 target.providerUrl() == null ? null : succeededCharges(byId.keySet()),
                 target.processorMeters() == null ? null : processor(target.processorMeters()));

@@ -126,6 +126,13 @@ public final class StormReport {
         row(out, "POST latency p50 / p99", load.postLatencies().format(50) + " / " + load.postLatencies().format(99));
         row(out, "journey latency POST -> final status in the API p50 / p99 / p99.9",
                 journeys.format(50) + " / " + journeys.format(99) + " / " + journeys.format(99.9));
+        if (facts.requestEventAt() != null) {
+            Latencies relayed = Latencies.of(accepted.stream()
+                    .filter(o -> o.firstPostAt() != null && facts.requestEventAt().containsKey(o.paymentId()))
+                    .map(o -> Duration.between(o.firstPostAt(), facts.requestEventAt().get(o.paymentId()))).toList());
+            row(out, "  of which POST -> request event on Kafka (API + relay) p50 / p99",
+                    relayed.format(50) + " / " + relayed.format(99));
+        }
         row(out, "  journeys measured / final status noticed by polling, p50 later",
                 journeys.count() + " / " + noticed.format(50));
         row(out, "retried by the apps: 409 / 5xx / no answer",
