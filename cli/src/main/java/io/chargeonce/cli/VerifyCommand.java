@@ -1,6 +1,7 @@
 package io.chargeonce.cli;
 
 import io.chargeonce.cli.verify.Backlog;
+import io.chargeonce.cli.verify.Drain;
 import io.chargeonce.cli.verify.HistoryReader;
 import io.chargeonce.cli.verify.HistorySources;
 import io.chargeonce.cli.verify.HistoryVerifier;
@@ -54,8 +55,9 @@ public final class VerifyCommand implements Callable<Integer> {
     String topicPrefix;
 
     @Option(names = "--await-drained", paramLabel = "<seconds>", defaultValue = "-1",
-            description = {"Wait up to this long for no payment to be PENDING, then judge the backlog as drained: a payment "
-                    + "still PENDING is stuck. Without it, PENDING payments are taken as still in flight."})
+            description = {"Wait up to this long for no payment to be PENDING and every request record to be processed, "
+                    + "then judge the backlog as drained: a payment still PENDING is stuck. Without it, PENDING payments "
+                    + "are taken as still in flight. Only say it once nothing is sending payments any more."})
     long awaitDrainedSeconds;
 
     @Override
@@ -67,9 +69,9 @@ public final class VerifyCommand implements Callable<Integer> {
         try (HistoryReader reader = new HistoryReader(sources, clock)) {
             Backlog backlog = Backlog.IN_FLIGHT;
             if (awaitDrainedSeconds >= 0) {
-                boolean drained = reader.awaitDrained(clock.instant().plus(Duration.ofSeconds(awaitDrainedSeconds)));
-                out.println(drained ? "no payment PENDING: judging the backlog as drained"
-                        : "payments still PENDING after " + awaitDrainedSeconds + " s: judging them as stuck");
+                Drain drain = reader.awaitDrained(clock.instant().plus(Duration.ofSeconds(awaitDrainedSeconds)));
+                out.println(drain.drained() ? "drained: no payment PENDING, every request processed"
+                        : "not drained after " + awaitDrainedSeconds + " s (" + drain + "): judging what is left as stuck");
                 backlog = Backlog.DRAINED;
             }
             Verdict verdict = new HistoryVerifier(backlog).verify(reader.read());

@@ -53,7 +53,7 @@ public final class HistoryReader implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(HistoryReader.class);
 
-    /** How often {@link #awaitDrained} asks Postgres; a count query, cheap next to a payment's journey. */
+    /** How often {@link #awaitDrained} asks Postgres and Kafka; two cheap questions next to a payment's journey. */
     private static final Duration DRAIN_POLL = Duration.ofMillis(200);
 
     private final HistorySources sources;
@@ -62,6 +62,7 @@ public final class HistoryReader implements AutoCloseable {
     private final PaymentsTable payments;
     private final ProviderLedger ledger;
     private final SchemaRegistryClient registry;
+    private final InputBacklog input;
 
     public HistoryReader(HistorySources sources, Clock clock) {
         this.sources = Objects.requireNonNull(sources, "sources");
@@ -70,30 +71,33 @@ public final class HistoryReader implements AutoCloseable {
         this.payments = new PaymentsTable(sources.jdbcUrl(), sources.jdbcUser(), sources.jdbcPassword());
         this.ledger = new ProviderLedger(sources.providerUrl());
         this.registry = new SchemaRegistryClient(sources.registryUrl());
+        this.input = new InputBacklog(sources.bootstrapServers(), sources.topics().paymentRequests().name());
     }
 
     /**
-     * Waits until payment-api serves no payment as PENDING, or {@code deadline} passes. It says only
-     * that; whether that means the backlog drained (no request still on its way) is the caller's call.
+     * Waits until payment-api serves no payment as PENDING and the processor has committed past every
+     * request record (so every poison record's dead letter is visible too), or {@code deadline} passes.
+     * That is all it says: whether nothing more is on its way (no client still paying, no relay still
+     * catching up) is the caller's knowledge, and so is the {@link Backlog} it then asks to be judged by.
      *
-     * @return true if no payment was PENDING before the deadline
+     * @return what was still moving when it returned; {@link Drain#drained()} if nothing was
      */
-    public boolean awaitDrained(Instant deadline) throws InterruptedException {
-        long pending = payments.pending();
-        while (pending > 0) {
+    public Drain awaitDrained(Instant deadline) throws InterruptedException {
+        Drain drain = drain();
+        while (!drain.drained()) {
             if (!clock.instant().isBefore(deadline)) {
-                log.info("{} payment(s) still PENDING at the drain deadline {}", pending, deadline);
-                return false;
+                log.info("not drained at the deadline {}: {}", deadline, drain);
+                return drain;
             }
             Thread.sleep(DRAIN_POLL);
-            pending = payments.pending();
+            drain = drain();
         }
-        return true;
+        return drain;
     }
 
-    /** Payments payment-api serves as PENDING right now. */
-    public long pending() {
-        return payments.pending();
+    /** What is still moving right now. */
+    public Drain drain() {
+        return new Drain(payments.pending(), input.unprocessed());
     }
 
     public History read() {
@@ -241,6 +245,7 @@ public final class HistoryReader implements AutoCloseable {
 
     @Override
     public void close() {
+        input.close();
         registry.close();
     }
 }
