@@ -1,9 +1,14 @@
 package io.chargeonce.cli.demo;
 
 import io.chargeonce.cli.Stack;
-import io.chargeonce.cli.verify.ProviderLedger;
+import io.chargeonce.cli.verify.Backlog;
+import io.chargeonce.cli.verify.Drain;
+import io.chargeonce.cli.verify.HistoryReader;
+import io.chargeonce.cli.verify.HistorySources;
+import io.chargeonce.cli.verify.HistoryVerifier;
 import io.chargeonce.cli.verify.TopicReader;
 import io.chargeonce.cli.verify.TopicReader.Isolation;
+import io.chargeonce.cli.verify.Verdict;
 import io.chargeonce.processor.ProcessorMetrics;
 import io.chargeonce.sandbox.ProviderFaults;
 import io.chargeonce.schemas.EventHeaders;
@@ -13,24 +18,21 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * The demo: a hostile day for payments, played against a running {@link Stack}. A provider that is
@@ -43,6 +45,9 @@ public final class Demo {
     /** What the demo plays. */
     public record Settings(int payments, int clients, long seed, int relayDuplicates, Duration journeyDeadline) {
     }
+
+    /** How long PENDING payments may take to settle after the last client stopped. */
+    private static final Duration DRAIN_DEADLINE = Duration.ofSeconds(30);
 
     private final Stack stack;
     private final Settings settings;
@@ -79,9 +84,9 @@ public final class Demo {
                 injected);
         awaitProcessorSaw(injected);
 
-        DemoReport report = new DemoReport(journeys, new ProviderLedger(stack.sandbox().provider().url()).charges(),
-                topicFacts(), stack.sandbox().provider().stats(), Duration.ofNanos(System.nanoTime() - started));
-        return report;
+        Verdict verdict = verify();
+        return new DemoReport(journeys, verdict, stack.sandbox().provider().stats(),
+                Duration.ofNanos(System.nanoTime() - started));
     }
 
     /** Re-sends some request events byte for byte (same event id) and one undecodable record. */
@@ -133,23 +138,23 @@ public final class Demo {
         return counter == null ? 0 : counter.count();
     }
 
-    private DemoReport.TopicFacts topicFacts() {
-        Topics topics = stack.topics();
-        TopicReader reader = new TopicReader(stack.sandbox().kafka().bootstrapServers());
-        Function<List<ConsumerRecord<byte[], byte[]>>, Map<String, Long>> perPayment = records -> records.stream()
-                .collect(Collectors.groupingBy(r -> new String(r.key(), StandardCharsets.UTF_8), Collectors.counting()));
-        List<ConsumerRecord<byte[], byte[]>> confirmed = reader.readAll(topics.paymentConfirmed().name(), Isolation.READ_COMMITTED);
-        List<ConsumerRecord<byte[], byte[]>> failed = reader.readAll(topics.paymentFailed().name(), Isolation.READ_COMMITTED);
-        long uncommittedResults = reader.readAll(topics.paymentConfirmed().name(), Isolation.READ_UNCOMMITTED).size()
-                + reader.readAll(topics.paymentFailed().name(), Isolation.READ_UNCOMMITTED).size();
-        List<ConsumerRecord<byte[], byte[]>> requests = reader.readAll(topics.paymentRequests().name(), Isolation.READ_COMMITTED);
-        long distinctEvents = requests.stream().map(r -> {
-            Header id = r.headers().lastHeader(EventHeaders.EVENT_ID);
-            return id == null ? "offset-" + r.partition() + "-" + r.offset() : new String(id.value(), StandardCharsets.UTF_8);
-        }).distinct().count();
-        long deadLetters = topics.deadLetters().values().stream()
-                .mapToLong(t -> reader.readAll(t.name(), Isolation.READ_COMMITTED).size()).sum();
-        return new DemoReport.TopicFacts(perPayment.apply(confirmed), perPayment.apply(failed), requests.size(),
-                distinctEvents, deadLetters, uncommittedResults - confirmed.size() - failed.size());
+    /**
+     * The history verifier over everything the run left behind. The clients stopped and nothing more
+     * is injected, so once no payment is PENDING and every request record is processed the backlog has
+     * drained: a payment still PENDING then is stuck.
+     */
+    private Verdict verify() {
+        Clock clock = Clock.systemUTC();
+        try (HistoryReader reader = new HistoryReader(HistorySources.of(stack), clock)) {
+            Drain drain = reader.awaitDrained(clock.instant().plus(DRAIN_DEADLINE));
+            if (!drain.drained()) {
+                out.printf("warning: not drained %d s after the clients stopped (%s); the verifier judges what is left as stuck%n",
+                        DRAIN_DEADLINE.toSeconds(), drain);
+            }
+            return new HistoryVerifier(Backlog.DRAINED).verify(reader.read());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the backlog to drain", e);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.chargeonce.cli.demo;
 
-import io.chargeonce.cli.verify.ProviderLedger;
+import io.chargeonce.cli.verify.Statistics;
+import io.chargeonce.cli.verify.Verdict;
 import io.chargeonce.sandbox.ProviderStats;
 
 import java.io.PrintStream;
@@ -8,84 +9,57 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
  * The demo's closing report, computed only from what the real systems say: the journeys the
- * clients saw through the API, the result and request topics read {@code read_committed}, and the
- * provider's own ledger. Each invariant that breaks names the payments involved.
+ * clients saw through the API, and the {@link Verdict} of the history verifier over payment-api's
+ * table, every topic ({@code read_committed}) and the provider's own ledger. The history's
+ * invariants are the verifier's; the report adds the promises only the clients can judge (answers
+ * they got, keys reused with another amount, payments still PENDING when they gave up).
  */
 public final class DemoReport {
 
-    /** What the topics held at the end. Keys are payment ids. */
-    public record TopicFacts(
-            Map<String, Long> confirmedPerPayment,
-            Map<String, Long> failedPerPayment,
-            long requestRecords,
-            long distinctRequestEvents,
-            long deadLetters,
-            long abortedResultRecords) {
-    }
-
-    /** One broken promise and the payments it concerns. */
-    public record Violation(String invariant, Collection<String> paymentIds) {
+    /** A broken promise that only the clients saw, and the orders or payments it concerns. */
+    public record Violation(String invariant, Collection<String> ids) {
     }
 
     private final List<Journey> journeys;
-    private final List<ProviderLedger.Charge> charges;
-    private final TopicFacts topics;
+    private final Verdict verdict;
     private final ProviderStats provider;
     private final Duration elapsed;
-    private final List<Violation> violations = new ArrayList<>();
+    private final List<Violation> clientViolations = new ArrayList<>();
 
-    public DemoReport(List<Journey> journeys, List<ProviderLedger.Charge> charges, TopicFacts topics,
-                      ProviderStats provider, Duration elapsed) {
+    public DemoReport(List<Journey> journeys, Verdict verdict, ProviderStats provider, Duration elapsed) {
         this.journeys = List.copyOf(journeys);
-        this.charges = List.copyOf(charges);
-        this.topics = topics;
+        this.verdict = verdict;
         this.provider = provider;
         this.elapsed = elapsed;
-        check();
+        checkClients();
     }
 
-    public List<Violation> violations() {
-        return List.copyOf(violations);
+    /** What the clients saw go wrong; the history's violations are in {@link #verdict()}. */
+    public List<Violation> clientViolations() {
+        return List.copyOf(clientViolations);
+    }
+
+    public Verdict verdict() {
+        return verdict;
     }
 
     public boolean holds() {
-        return violations.isEmpty();
+        return clientViolations.isEmpty() && verdict.holds();
     }
 
     public long chargedMoreThanOnce() {
-        return succeededChargesPerPayment().values().stream().filter(n -> n > 1).count();
+        return verdict.statistics().chargedTwice();
     }
 
-    private Map<String, Long> succeededChargesPerPayment() {
-        return charges.stream().filter(ProviderLedger.Charge::succeeded)
-                .collect(Collectors.groupingBy(c -> String.valueOf(c.paymentId()), Collectors.counting()));
-    }
-
-    private void check() {
-        Map<String, Long> charged = succeededChargesPerPayment();
-        violate("the provider charged a payment more than once",
-                charged.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList());
-
+    private void checkClients() {
         List<Journey> accepted = journeys.stream().filter(Journey::accepted).toList();
-        violate("an accepted payment is still PENDING at the end (silent state)",
-                ids(accepted.stream().filter(j -> !j.terminal()).toList()));
-        violate("a payment has more than one terminal result event",
-                accepted.stream().map(Journey::paymentId)
-                        .filter(id -> results(id) > 1).toList());
-        violate("a CONFIRMED payment has no confirmed result event, or was not charged exactly once",
-                ids(accepted.stream().filter(j -> "CONFIRMED".equals(j.finalStatus()))
-                        .filter(j -> topics.confirmedPerPayment().getOrDefault(j.paymentId(), 0L) != 1
-                                || charged.getOrDefault(j.paymentId(), 0L) != 1).toList()));
-        violate("a FAILED payment has no failed result event, or was charged",
-                ids(accepted.stream().filter(j -> "FAILED".equals(j.finalStatus()))
-                        .filter(j -> topics.failedPerPayment().getOrDefault(j.paymentId(), 0L) != 1
-                                || charged.getOrDefault(j.paymentId(), 0L) != 0).toList()));
+        violate("an accepted payment was still PENDING when its client gave up (silent state)",
+                accepted.stream().filter(j -> !j.terminal()).map(Journey::paymentId).toList());
         violate("a client saw an unexpected answer (5xx, or a second payment for one key)",
                 journeys.stream().filter(j -> j.unexpected() > 0).map(Journey::orderId).toList());
         violate("a reused key with a changed amount was not rejected with 422",
@@ -95,29 +69,20 @@ public final class DemoReport {
                 .map(Journey::orderId).toList());
     }
 
-    private long results(String paymentId) {
-        return topics.confirmedPerPayment().getOrDefault(paymentId, 0L) + topics.failedPerPayment().getOrDefault(paymentId, 0L);
-    }
-
-    private static List<String> ids(List<Journey> journeys) {
-        return journeys.stream().map(Journey::paymentId).toList();
-    }
-
     private void violate(String invariant, Collection<String> ids) {
         if (!ids.isEmpty()) {
-            violations.add(new Violation(invariant, ids));
+            clientViolations.add(new Violation(invariant, ids));
         }
     }
 
     public void print(PrintStream out) {
+        Statistics history = verdict.statistics();
         List<Journey> accepted = journeys.stream().filter(Journey::accepted).toList();
         Function<String, Long> withStatus = s -> accepted.stream().filter(j -> s.equals(j.finalStatus())).count();
         long posts = journeys.stream().mapToLong(Journey::posts).sum();
         long replays = journeys.stream().mapToLong(Journey::replays).sum();
         long inProgress = journeys.stream().mapToLong(Journey::inProgress).sum();
         long conflicts = journeys.stream().mapToLong(Journey::conflicts).sum();
-        long providerAttempts = charges.size();
-        long providerCharges = charges.stream().filter(ProviderLedger.Charge::succeeded).count();
         List<Duration> latencies = journeys.stream().map(Journey::latency).filter(d -> d != null).sorted().toList();
 
         out.println();
@@ -129,32 +94,33 @@ public final class DemoReport {
         out.println("duplicates absorbed, by layer:");
         row(out, "  API idempotency (Idempotent-Replayed: true)", replays);
         row(out, "  API in-progress (409, retried by the app)", inProgress);
-        row(out, "  processor inbox (duplicate events on the request topic)",
-                topics.requestRecords() - topics.distinctRequestEvents());
+        row(out, "  processor inbox (duplicate events on the request topic)", history.duplicatesAbsorbed());
         row(out, "  provider idempotency (same key sent again, stored answer replayed)", provider.replays());
         row(out, "conflicts rejected (same key, changed amount: 422)", conflicts);
         row(out, "confirmed", withStatus.apply("CONFIRMED"));
         row(out, "failed (declined)", withStatus.apply("FAILED"));
         row(out, "needs attention", withStatus.apply("NEEDS_ATTENTION"));
         row(out, "still pending", accepted.stream().filter(j -> !j.terminal()).count());
-        row(out, "dead letters", topics.deadLetters());
-        row(out, "provider charges (succeeded) / declines", providerCharges + " / " + (providerAttempts - providerCharges));
+        row(out, "dead letters", history.deadLetters());
+        row(out, "provider charges (succeeded) / declines", history.providerCharges() + " / " + history.providerDeclines());
         row(out, "provider faults injected: 5xx / responses dropped after charging",
                 provider.serverErrors() + " / " + provider.droppedResponses());
-        row(out, "result records in aborted transactions (invisible to read_committed)", topics.abortedResultRecords());
+        row(out, "result records in aborted transactions (invisible to read_committed)", history.abortedResultRecords());
         row(out, "payments charged more than once", chargedMoreThanOnce());
         row(out, "journey latency POST -> final status visible, p50 / p99",
                 percentile(latencies, 50) + " / " + percentile(latencies, 99));
         row(out, "elapsed", elapsed.toMillis() / 1000.0 + " s");
         out.println("-".repeat(88));
+        out.println("history verifier: " + verdict.oneLine());
         if (holds()) {
             out.println("every invariant holds: each payment charged at most once, exactly one result each, no silent state");
-        } else {
-            for (Violation v : violations) {
-                out.println("VIOLATED: " + v.invariant() + " (" + v.paymentIds().size() + "): "
-                        + v.paymentIds().stream().limit(10).collect(Collectors.joining(", ")));
-            }
+            return;
         }
+        for (Violation v : clientViolations) {
+            out.println("VIOLATED: " + v.invariant() + " (" + v.ids().size() + "): "
+                    + v.ids().stream().limit(10).collect(Collectors.joining(", ")));
+        }
+        verdict.violations().forEach(v -> out.println("VIOLATED " + v.describe(Verdict.PRINTED_IDS)));
     }
 
     private static void row(PrintStream out, String label, Object value) {
