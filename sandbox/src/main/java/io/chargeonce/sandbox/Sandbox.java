@@ -178,7 +178,7 @@ public final class Sandbox implements AutoCloseable {
         Path dir = instance.dataDir().resolve(component.label());
         return switch (component) {
             case POSTGRES -> PostgresNode.start(port, dir, instance, config.startTimeout());
-            case KAFKA -> KafkaNode.start(port, dir, config.startTimeout());
+            case KAFKA -> KafkaNode.start(port, dir, instance, config.kafkaMode(), config.startTimeout());
             case REGISTRY -> RegistryNode.start(port, dir, instance, config.startTimeout());
             case PROVIDER -> ProviderSimulator.start(port);
         };
@@ -207,6 +207,28 @@ public final class Sandbox implements AutoCloseable {
     /** This instance's id, also the name of its runtime and data directories. */
     public String id() {
         return instance.id();
+    }
+
+    /**
+     * Text to put on the command line of a process this sandbox's user starts (e.g. a service JVM),
+     * as a JVM system property: it names this instance, so the {@link Reaper} recognises the process
+     * as ours and stops it once this JVM is gone, even if its record was lost.
+     */
+    public String processMarker() {
+        return "-D" + RegistryNode.INSTANCE_PROPERTY + "=" + instance.id();
+    }
+
+    /**
+     * Records a process started for this sandbox (under a name unique within it; recording the same
+     * name again replaces the record, as a restarted service does), so that if this JVM dies without
+     * closing, the next sandbox on the machine stops it. Its command line must contain
+     * {@link #processMarker()}: a recycled pid never matches and is left alone.
+     */
+    public void recordProcess(String name, ProcessHandle process) {
+        if (!name.matches("[a-z0-9-]+")) {
+            throw new IllegalArgumentException("process names are lower-case letters, digits and '-', got " + name);
+        }
+        instance.recordChild(ChildProcess.of(name, process, processMarker()));
     }
 
     /** Where this instance keeps its data (deleted on close). */

@@ -28,6 +28,9 @@ import java.util.Set;
  * @param startTimeout  how long one component may take to become ready before the start fails; long
  *                      enough for a cold registry unpack on a slow two-core machine, short enough that a
  *                      hung start is reported instead of stalling a build
+ * @param kafkaMode     where the broker runs: {@link KafkaMode#IN_PROCESS} (default: fastest, cheapest,
+ *                      what every integration test uses) or {@link KafkaMode#CHILD_PROCESS}, a JVM of
+ *                      its own that a fault test can SIGKILL and start again on the same data
  */
 public record SandboxConfig(
         int postgresPort,
@@ -36,7 +39,8 @@ public record SandboxConfig(
         int providerPort,
         Path workDir,
         Set<Component> components,
-        Duration startTimeout) {
+        Duration startTimeout,
+        KafkaMode kafkaMode) {
 
     public static final int DEFAULT_POSTGRES_PORT = 5433;
     public static final int DEFAULT_KAFKA_PORT = 9092;
@@ -61,12 +65,16 @@ public record SandboxConfig(
         if (startTimeout == null || startTimeout.isNegative() || startTimeout.isZero()) {
             throw new IllegalArgumentException("startTimeout must be positive, was " + startTimeout);
         }
+        if (kafkaMode == null) {
+            throw new IllegalArgumentException("kafkaMode must be IN_PROCESS or CHILD_PROCESS");
+        }
     }
 
     /** Documented fixed ports (Postgres 5433, Kafka 9092, registry 8081, provider 8090), every component. */
     public static SandboxConfig defaults() {
         return new SandboxConfig(DEFAULT_POSTGRES_PORT, DEFAULT_KAFKA_PORT, DEFAULT_REGISTRY_PORT,
-                DEFAULT_PROVIDER_PORT, defaultWorkDir(), EnumSet.allOf(Component.class), Duration.ofSeconds(120));
+                DEFAULT_PROVIDER_PORT, defaultWorkDir(), EnumSet.allOf(Component.class), Duration.ofSeconds(120),
+                KafkaMode.IN_PROCESS);
     }
 
     /** Every component on free ports: what tests use. */
@@ -81,33 +89,37 @@ public record SandboxConfig(
     }
 
     public SandboxConfig withPostgresPort(int port) {
-        return new SandboxConfig(port, kafkaPort, registryPort, providerPort, workDir, components, startTimeout);
+        return new SandboxConfig(port, kafkaPort, registryPort, providerPort, workDir, components, startTimeout, kafkaMode);
     }
 
     public SandboxConfig withKafkaPort(int port) {
-        return new SandboxConfig(postgresPort, port, registryPort, providerPort, workDir, components, startTimeout);
+        return new SandboxConfig(postgresPort, port, registryPort, providerPort, workDir, components, startTimeout, kafkaMode);
     }
 
     public SandboxConfig withRegistryPort(int port) {
-        return new SandboxConfig(postgresPort, kafkaPort, port, providerPort, workDir, components, startTimeout);
+        return new SandboxConfig(postgresPort, kafkaPort, port, providerPort, workDir, components, startTimeout, kafkaMode);
     }
 
     public SandboxConfig withProviderPort(int port) {
-        return new SandboxConfig(postgresPort, kafkaPort, registryPort, port, workDir, components, startTimeout);
+        return new SandboxConfig(postgresPort, kafkaPort, registryPort, port, workDir, components, startTimeout, kafkaMode);
     }
 
     public SandboxConfig withWorkDir(Path dir) {
-        return new SandboxConfig(postgresPort, kafkaPort, registryPort, providerPort, dir, components, startTimeout);
+        return new SandboxConfig(postgresPort, kafkaPort, registryPort, providerPort, dir, components, startTimeout, kafkaMode);
     }
 
     public SandboxConfig withComponents(Component first, Component... more) {
         EnumSet<Component> selected = EnumSet.of(first);
         selected.addAll(Arrays.asList(more));
-        return new SandboxConfig(postgresPort, kafkaPort, registryPort, providerPort, workDir, selected, startTimeout);
+        return new SandboxConfig(postgresPort, kafkaPort, registryPort, providerPort, workDir, selected, startTimeout, kafkaMode);
     }
 
     public SandboxConfig withStartTimeout(Duration timeout) {
-        return new SandboxConfig(postgresPort, kafkaPort, registryPort, providerPort, workDir, components, timeout);
+        return new SandboxConfig(postgresPort, kafkaPort, registryPort, providerPort, workDir, components, timeout, kafkaMode);
+    }
+
+    public SandboxConfig withKafkaMode(KafkaMode mode) {
+        return new SandboxConfig(postgresPort, kafkaPort, registryPort, providerPort, workDir, components, startTimeout, mode);
     }
 
     public boolean includes(Component component) {
@@ -131,6 +143,9 @@ public record SandboxConfig(
             int port = port(component);
             text.append(System.lineSeparator()).append("  ").append(component.label()).append(": port ")
                     .append(port == ANY_FREE_PORT ? "any free" : Integer.toString(port));
+            if (component == Component.KAFKA) {
+                text.append(kafkaMode == KafkaMode.IN_PROCESS ? ", in this JVM" : ", child JVM");
+            }
         }
         return text.toString();
     }

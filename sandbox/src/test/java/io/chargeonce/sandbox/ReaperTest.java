@@ -38,10 +38,14 @@ class ReaperTest {
         int registryPort = Integer.parseInt(ready[4]);
         long registryPid = Long.parseLong(ready[5]);
         Path dataDir = Path.of(ready[6]);
+        int kafkaPort = Integer.parseInt(ready[7]);
+        long kafkaPid = Long.parseLong(ready[8]);
         // the scenario is real: both processes outlived their JVM and still hold their ports
         assertThat(alive(postmasterPid)).isTrue();
         assertThat(alive(registryPid)).isTrue();
         assertThat(Ports.isFree(postgresPort)).isFalse();
+        // a child-JVM broker watches its owner and exits by itself (the reaper would stop it otherwise)
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !alive(kafkaPid) && Ports.isFree(kafkaPort));
 
         SandboxConfig samePorts = SandboxConfig.freePorts().withComponents(Component.POSTGRES, Component.REGISTRY)
                 .withPostgresPort(postgresPort).withRegistryPort(registryPort);

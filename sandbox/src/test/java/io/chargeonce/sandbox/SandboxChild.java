@@ -8,7 +8,8 @@ import java.nio.file.StandardOpenOption;
 /**
  * Entry point of child JVMs for {@link ReaperTest}:
  * <ul>
- *   <li>{@code sandbox}: starts a sandbox with the components that run as separate processes,
+ *   <li>{@code sandbox}: starts a sandbox with the components that run as separate processes
+ *       (Postgres, the registry, a child-JVM broker),
  *       reports where they are on stdout, then waits to be killed;</li>
  *   <li>{@code try-lock <file>}: prints {@code LOCKED} if another process holds the file's lock,
  *       {@code FREE} otherwise (only another process can tell; a JVM sees its own locks differently).</li>
@@ -27,11 +28,14 @@ public final class SandboxChild {
             }
             return;
         }
-        Sandbox sandbox = Sandbox.start(SandboxConfig.freePorts().withComponents(Component.POSTGRES, Component.REGISTRY));
+        Sandbox sandbox = Sandbox.start(SandboxConfig.freePorts()
+                .withComponents(Component.POSTGRES, Component.REGISTRY, Component.KAFKA)
+                .withKafkaMode(KafkaMode.CHILD_PROCESS));
         System.out.println("READY " + sandbox.id()
                 + " " + sandbox.postgres().port() + " " + sandbox.postgres().postmasterPid()
                 + " " + sandbox.registry().port() + " " + sandbox.registry().pid()
-                + " " + sandbox.dataDir());
+                + " " + sandbox.dataDir()
+                + " " + sandbox.kafka().port() + " " + sandbox.kafka().pid());
         System.out.flush();
         System.in.read(); // the parent kills this JVM with SIGKILL before it ever writes
     }
