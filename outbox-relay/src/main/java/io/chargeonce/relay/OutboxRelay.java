@@ -7,21 +7,12 @@ import io.chargeonce.relay.route.OutboxRoutes;
 import io.chargeonce.relay.slot.Lsn;
 import io.chargeonce.relay.slot.ReplicationSlot;
 import io.chargeonce.relay.slot.SlotState;
-import io.debezium.embedded.Connect;
-import io.debezium.engine.DebeziumEngine;
-import io.debezium.engine.RecordChangeEvent;
-import io.debezium.engine.format.ChangeEventFormat;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,12 +27,15 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.CompletableFuture;
+import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.random.RandomGenerator;
 
 /**
  * Relays committed outbox rows from Postgres to Kafka: a Debezium embedded engine reads the
@@ -57,9 +51,15 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Lifecycle: {@link #start()} returns once the connector is streaming (the slot exists, so
  * anything committed from then on is captured); {@link #close()} stops the engine, which commits
- * the offsets of everything acknowledged, then closes the producer. If Kafka stops acknowledging
- * or a row cannot be relayed, the engine stops, {@link #failure()} says why and the slot keeps
- * the unrelayed rows; restarting the relay (a new instance) retries them.
+ * the offsets of everything acknowledged, then closes the producer.
+ *
+ * <p>Recovery: Debezium retries lost database connections itself ({@code errors.max.retries=-1},
+ * see {@link CaptureProperties}). If the engine stops anyway (Postgres gone past those retries,
+ * Kafka not acknowledging within {@link RelayConfig#deliveryTimeout()}, a row it cannot route),
+ * the relay logs why and starts a new engine and producer after a jittered, capped backoff
+ * ({@link RelayConfig#restartBackoff()}), for as long as it is not closed. A restart never skips:
+ * it resumes from the offsets, which only ever cover what Kafka acknowledged. {@link #failure()}
+ * keeps the last reason and {@link #restarts()} counts them.
  */
 public final class OutboxRelay implements AutoCloseable {
 
@@ -76,31 +76,38 @@ public final class OutboxRelay implements AutoCloseable {
     private final RelayConfig config;
     private final MeterRegistry meters;
     private final Clock clock;
+    private final RandomGenerator random;
     private final OutboxRoutes routes;
     private final ReplicationSlot slot;
     private final RelayMetrics metrics;
-    private final CompletableFuture<Void> streaming = new CompletableFuture<>();
-    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private final AtomicInteger restarts = new AtomicInteger();
+    private final AtomicInteger failuresInARow = new AtomicInteger();
 
-    private State state = State.NEW;
+    private volatile State state = State.NEW;
     private volatile Throwable failure;
-    private Producer<String, byte[]> producer;
-    private BatchDelivery delivery;
-    private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
-    private ExecutorService engineThread;
+    private volatile EngineRun current;
+    private volatile OptionalLong lastAckedLsn = OptionalLong.empty();
+    private volatile ScheduledExecutorService supervisor;
     private Gauge retainedWalGauge;
 
     /**
      * @param meters where the relay's metrics go ({@link RelayMetrics}, {@value #RETAINED_WAL})
      * @param clock  stamps Kafka acknowledgements for the commit-to-ack latency
+     * @param random jitter of the restart backoff, so relays stopped by one outage do not retry in step
      */
-    public OutboxRelay(RelayConfig config, MeterRegistry meters, Clock clock) {
+    public OutboxRelay(RelayConfig config, MeterRegistry meters, Clock clock, RandomGenerator random) {
         this.config = config;
         this.meters = meters;
         this.clock = clock;
+        this.random = random;
         this.routes = OutboxRoutes.from(config.topics());
         this.slot = new ReplicationSlot(config.database(), config.slotName());
         this.metrics = new RelayMetrics(meters, Tags.of("slot", config.slotName()));
+    }
+
+    /** A relay with an entropy-seeded jitter generator. */
+    public OutboxRelay(RelayConfig config, MeterRegistry meters, Clock clock) {
+        this(config, meters, clock, new SplittableRandom());
     }
 
     /** A relay with its own in-memory metrics and the system clock. */
@@ -109,7 +116,8 @@ public final class OutboxRelay implements AutoCloseable {
     }
 
     /**
-     * Checks the database, starts the engine on its own thread and waits until it streams.
+     * Checks the database, starts the engine on its own thread and waits until it streams. A
+     * failure here is not retried: whoever starts the relay learns at once that it cannot run.
      *
      * @throws IllegalStateException if the database is not ready for the relay (no logical WAL,
      *                               no outbox table), if the engine fails to start or does not
@@ -131,28 +139,16 @@ public final class OutboxRelay implements AutoCloseable {
             boolean offsetsWithoutSlot = before.isEmpty() && Files.exists(config.offsetFile());
             createOffsetDirectory(config.offsetFile());
 
-            producer = new KafkaProducer<>(producerProperties(config), new StringSerializer(), new ByteArraySerializer());
-            requireTopics();
-            delivery = new BatchDelivery(producer, routes, metrics, clock,
-                    config.deliveryTimeout().plus(Duration.ofSeconds(5)));
-            engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
-                    .using(CaptureProperties.of(config))
-                    .using(new DebeziumEngine.ConnectorCallback() {
-                        @Override
-                        public void pollingStarted() {
-                            streaming.complete(null);
-                        }
-                    })
-                    .using(this::engineStopped)
-                    .notifying(delivery)
-                    .build();
-            engineThread = Executors.newSingleThreadExecutor(runnable -> {
-                Thread thread = new Thread(runnable, "outbox-relay-" + config.slotName());
+            EngineRun first = EngineRun.prepare(0, config, routes, metrics, clock);
+            current = first;
+            requireTopics(first);
+            first.start(config, this::runStopped);
+            awaitStreaming(first, offsetsWithoutSlot);
+            supervisor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "outbox-relay-" + config.slotName() + "-supervisor");
                 thread.setDaemon(true);
                 return thread;
             });
-            engineThread.execute(engine);
-            awaitStreaming(offsetsWithoutSlot);
             retainedWalGauge = Gauge.builder(RETAINED_WAL, this, relay -> relay.retainedWalBytes().orElse(0))
                     .description("WAL bytes Postgres keeps for the relay's replication slot")
                     .baseUnit("bytes")
@@ -166,14 +162,20 @@ public final class OutboxRelay implements AutoCloseable {
         }
     }
 
-    /** Whether the engine is streaming: started, not closed, not stopped by a failure. */
+    /** Whether an engine is streaming right now: false before start, after close, and while a restart is pending. */
     public boolean isRunning() {
-        return streaming.isDone() && !streaming.isCompletedExceptionally() && !stopped.isDone();
+        EngineRun run = current;
+        return state == State.RUNNING && run != null && run.isStreaming();
     }
 
-    /** Why the engine stopped on its own (Kafka not acknowledging, an unroutable row, ...), if it did. */
+    /** Why the engine last stopped on its own (Kafka not acknowledging, an unroutable row, ...), if it ever did. */
     public Optional<Throwable> failure() {
         return Optional.ofNullable(failure);
+    }
+
+    /** How many times the relay started a new engine after one stopped on its own. */
+    public int restarts() {
+        return restarts.get();
     }
 
     /** Events Kafka acknowledged since this relay started. */
@@ -205,43 +207,66 @@ public final class OutboxRelay implements AutoCloseable {
 
     /**
      * Stops the engine (which commits the offsets of everything Kafka acknowledged), closes the
-     * producer and, if configured, drops the slot. Idempotent.
+     * producer and, if configured, drops the slot. A pending restart is cancelled. Idempotent.
      */
     @Override
-    public synchronized void close() {
-        if (state != State.RUNNING) {
+    public void close() {
+        ScheduledExecutorService restarter;
+        synchronized (this) {
+            if (state == State.CLOSED) {
+                return;
+            }
+            boolean wasRunning = state == State.RUNNING;
             state = State.CLOSED;
-            return;
+            if (!wasRunning) {
+                return;
+            }
+            restarter = supervisor;
         }
-        state = State.CLOSED;
-        if (engine == null) {
-            // Refused before Debezium was involved (database not ready): nothing to stop or drop.
-            closeProducer();
+        if (restarter != null) {
+            // outside the lock: a restart in progress holds it and must be allowed to finish
+            restarter.shutdownNow();
+            awaitTermination(restarter);
+        }
+        synchronized (this) {
+            stopCurrentRun();
+        }
+    }
+
+    private void stopCurrentRun() {
+        EngineRun run = current;
+        if (run == null || !run.engineStarted()) {
+            // Refused before Debezium was involved (database not ready, topics missing): nothing to stop or drop.
+            if (run != null) {
+                run.stop(ENGINE_STOP_PATIENCE);
+            }
             log.info("outbox relay on slot {} closed before it started", config.slotName());
             return;
         }
         log.info("outbox relay on slot {} stopping after {} events", config.slotName(), metrics.relayedCount());
-        stopEngine();
-        closeProducer();
+        run.stop(ENGINE_STOP_PATIENCE);
+        run.lastAckedLsn().ifPresent(lsn -> lastAckedLsn = OptionalLong.of(lsn));
         if (retainedWalGauge != null) {
             meters.remove(retainedWalGauge);
         }
-        String lastCommitted = delivery.lastAckedLsn().stream().mapToObj(Lsn::format).findFirst().orElse("none");
+        String lastCommitted = lastAckedLsn.stream().mapToObj(Lsn::format).findFirst().orElse("none");
         String slotAfter = config.dropSlotOnStop() ? dropSlotAndOffsets() : "confirmed LSN " + confirmedLsn();
-        log.info("outbox relay stopped: slot {} ({}), publication {}, last committed LSN {}, {} events relayed",
-                config.slotName(), slotAfter, config.publicationName(), lastCommitted, metrics.relayedCount());
+        log.info("outbox relay stopped: slot {} ({}), publication {}, last committed LSN {}, {} events relayed, {} restarts",
+                config.slotName(), slotAfter, config.publicationName(), lastCommitted, metrics.relayedCount(),
+                restarts.get());
     }
 
-    private void closeProducer() {
-        if (producer != null) {
-            // Every batch was flushed and awaited before it was marked, so nothing is pending here.
-            producer.close(Duration.ofSeconds(5));
+    private static void awaitTermination(ScheduledExecutorService executor) {
+        try {
+            executor.awaitTermination(ENGINE_STOP_PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
-    private void awaitStreaming(boolean offsetsWithoutSlot) {
+    private void awaitStreaming(EngineRun run, boolean offsetsWithoutSlot) {
         try {
-            streaming.get(config.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            run.streaming.get(config.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw new IllegalStateException("outbox relay on slot " + config.slotName() + " was not streaming after "
                     + config.startTimeout() + "; is Postgres reachable and the slot free?", e);
@@ -263,20 +288,52 @@ public final class OutboxRelay implements AutoCloseable {
         }
     }
 
-    private void engineStopped(boolean success, String message, Throwable error) {
-        if (!success) {
-            failure = error != null ? error : new IllegalStateException(message);
-            if (!streaming.isDone()) {
-                streaming.completeExceptionally(failure);
-            } else {
-                // Debezium has already logged the stack trace; this says what it means.
-                log.error("outbox relay on slot {} stopped: {}. Unrelayed rows stay in the slot; restart the relay "
-                        + "to retry them", config.slotName(), describe(failure));
-            }
-        } else if (!streaming.isDone()) {
-            streaming.completeExceptionally(new IllegalStateException("engine stopped before streaming: " + message));
+    /** Called on the engine's thread when a run stops; never waits for the relay's lock. */
+    private void runStopped(EngineRun run) {
+        run.lastAckedLsn().ifPresent(lsn -> lastAckedLsn = OptionalLong.of(lsn));
+        if (run.failure() != null) {
+            failure = run.failure();
         }
-        stopped.complete(null);
+        ScheduledExecutorService restarter = supervisor;
+        if (state != State.RUNNING || run != current || restarter == null) {
+            return; // closing, a run already replaced, or the first start (which reports its own failure)
+        }
+        int inARow = failuresInARow.incrementAndGet();
+        Duration delay = backoff(inARow);
+        Throwable cause = run.failure() != null ? run.failure() : new IllegalStateException("engine stopped by itself");
+        // Debezium has already logged the stack trace; this says what it means and what happens next.
+        log.error("outbox relay on slot {} stopped: {}. Unrelayed rows stay in the slot; starting a new engine in {} ms "
+                        + "(restart {}, failure {} in a row)", config.slotName(), describe(cause), delay.toMillis(),
+                restarts.get() + 1, inARow);
+        try {
+            restarter.schedule(this::restart, delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            log.debug("relay on slot {} is closing; no restart", config.slotName());
+        }
+    }
+
+    /** A new engine and producer in place of a run that stopped; it resumes from the flushed offsets. */
+    private synchronized void restart() {
+        if (state != State.RUNNING) {
+            return;
+        }
+        current.stop(ENGINE_STOP_PATIENCE); // its engine stopped already: this closes its producer and thread
+        int number = restarts.incrementAndGet();
+        EngineRun next = EngineRun.prepare(number, config, routes, metrics, clock);
+        current = next;
+        next.streaming.thenRun(() -> {
+            failuresInARow.set(0);
+            log.info("outbox relay on slot {} streaming again (restart {})", config.slotName(), number);
+        });
+        next.start(config, this::runStopped);
+    }
+
+    /** Full jitter over a doubling ceiling: relays that one outage stopped together do not retry in step. */
+    private Duration backoff(int failureInARow) {
+        long base = config.restartBackoff().toMillis();
+        long cap = config.restartBackoffMax().toMillis();
+        long ceiling = failureInARow > 20 ? cap : Math.min(cap, base << (failureInARow - 1));
+        return Duration.ofMillis(ceiling / 2 + random.nextLong(ceiling / 2 + 1));
     }
 
     /**
@@ -284,10 +341,10 @@ public final class OutboxRelay implements AutoCloseable {
      * the start with a clear message, and the first batch does not wait for metadata while rows
      * pile up behind it (measured: ~0.9 s on the first batch without this).
      */
-    private void requireTopics() {
+    private void requireTopics(EngineRun run) {
         for (String topic : routes.all().values()) {
             try {
-                producer.partitionsFor(topic);
+                run.producer().partitionsFor(topic);
             } catch (KafkaException e) {
                 throw new IllegalStateException("Kafka at " + config.bootstrapServers() + " did not describe topic "
                         + topic + " within " + config.deliveryTimeout() + " (" + e.getMessage()
@@ -302,31 +359,6 @@ public final class OutboxRelay implements AutoCloseable {
             description.append(", caused by ").append(cause);
         }
         return description.toString();
-    }
-
-    private void stopEngine() {
-        if (engine == null) {
-            return;
-        }
-        if (!stopped.isDone()) {
-            try {
-                engine.close();
-            } catch (IllegalStateException e) {
-                // Already stopping on its own (failure) or still starting its task: wait below.
-                log.debug("engine close refused: {}", e.getMessage());
-            } catch (IOException e) {
-                log.warn("engine of slot {} did not close cleanly: {}", config.slotName(), e.getMessage());
-            }
-        }
-        try {
-            stopped.get(ENGINE_STOP_PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            log.warn("engine of slot {} still running {} after close; interrupting it", config.slotName(),
-                    ENGINE_STOP_PATIENCE);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        engineThread.shutdownNow();
     }
 
     /** A dropped slot forgets the position, so the offsets go too: the next start begins afresh. */

@@ -5,9 +5,12 @@ import io.chargeonce.schemas.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Settings of one outbox relay: which database and outbox table it reads, through which
@@ -44,6 +47,9 @@ import java.util.TreeMap;
  *                            forgets the position: rows committed while no slot exists are never
  *                            relayed. For tests and throwaway demos only. (A relay that finds its offsets
  *                            but not its slot refuses to start, since it cannot know what it missed.)
+ *                            Debezium drops the slot whenever its task stops, including the restart it
+ *                            makes after losing the database connection: such a relay cannot survive a
+ *                            Postgres restart and keeps refusing to resume, loudly.
  * @param deliveryTimeout     how long a batch may wait for Kafka's acknowledgements before the relay
  *                            gives up and stops (default 2 min, Kafka's own default). Longer rides out
  *                            a broker restart; shorter reports an outage sooner. Nothing is lost
@@ -54,6 +60,16 @@ import java.util.TreeMap;
  *                            settings (default none). Settings that would weaken delivery
  *                            ({@code acks}, {@code enable.idempotence}, {@code retries}) or that the
  *                            relay owns (serializers, bootstrap servers) are refused.
+ * @param restartBackoff      first wait before the relay restarts its engine after the engine stopped
+ *                            on its own (Postgres gone past Debezium's own retries, Kafka not
+ *                            acknowledging within {@code deliveryTimeout}); doubles per consecutive
+ *                            failure, with jitter (default 500 ms). Short recovers sooner after a blip;
+ *                            long spares a database that is struggling to come back.
+ * @param restartBackoffMax   cap of that wait (default 30 s): the longest a relay sits idle after the
+ *                            cause was fixed. The relay retries for ever and logs every restart; it
+ *                            never skips an event, so a row that can never be relayed (no route for
+ *                            its aggregate type) keeps it retrying, visibly, until a relay that knows
+ *                            the route is deployed.
  */
 public record RelayConfig(
         Database database,
@@ -68,11 +84,15 @@ public record RelayConfig(
         boolean dropSlotOnStop,
         Duration deliveryTimeout,
         Duration startTimeout,
-        Map<String, String> producerOverrides) {
+        Map<String, String> producerOverrides,
+        Duration restartBackoff,
+        Duration restartBackoffMax) {
 
     public static final String DEFAULT_SLOT = "chargeonce_outbox";
     public static final String DEFAULT_PUBLICATION = "chargeonce_outbox_pub";
     public static final String DEFAULT_OUTBOX_TABLE = "public.outbox";
+    /** Prefix of every environment variable {@link #fromEnvironment} reads. */
+    public static final String ENV_PREFIX = "CHARGEONCE_RELAY_";
 
     /** Producer settings the relay owns: overriding them would break ordering or acknowledgements. */
     static final Set<String> RESERVED_PRODUCER_SETTINGS = Set.of(
@@ -102,6 +122,12 @@ public record RelayConfig(
             throw new IllegalArgumentException("deliveryTimeout must be at least 1 s so Kafka can retry a send, got "
                     + deliveryTimeout);
         }
+        requirePositive(restartBackoff, "restartBackoff");
+        requirePositive(restartBackoffMax, "restartBackoffMax");
+        if (restartBackoffMax.compareTo(restartBackoff) < 0) {
+            throw new IllegalArgumentException("restartBackoffMax (" + restartBackoffMax + ") must be >= restartBackoff ("
+                    + restartBackoff + ")");
+        }
         producerOverrides = Map.copyOf(Objects.requireNonNull(producerOverrides, "producerOverrides"));
         for (String key : producerOverrides.keySet()) {
             if (RESERVED_PRODUCER_SETTINGS.contains(key)) {
@@ -114,6 +140,67 @@ public record RelayConfig(
     /** A builder with every default filled in; only the database and Kafka are required. */
     public static Builder builder(Database database, String bootstrapServers) {
         return new Builder(database, bootstrapServers);
+    }
+
+    /**
+     * Reads {@code CHARGEONCE_RELAY_*} variables over the defaults: the database from
+     * {@code DB_HOST} (default 127.0.0.1), {@code DB_PORT} (5433), {@code DB_NAME} (chargeonce),
+     * {@code DB_USER} (postgres), {@code DB_PASSWORD} (empty), Kafka from {@code KAFKA_BOOTSTRAP_SERVERS}
+     * (127.0.0.1:9092), and optionally {@code SLOT_NAME}, {@code PUBLICATION_NAME}, {@code OUTBOX_TABLE},
+     * {@code TOPIC_PREFIX}, {@code OFFSET_FILE}, {@code OFFSET_FLUSH_INTERVAL}, {@code POLL_INTERVAL},
+     * {@code DROP_SLOT_ON_STOP}, {@code DELIVERY_TIMEOUT}, {@code START_TIMEOUT}, {@code RESTART_BACKOFF},
+     * {@code RESTART_BACKOFF_MAX}. Durations are ISO-8601 ({@code PT1S}). Producer overrides are not read
+     * from the environment: credentials belong in a file the deployment mounts, not in a process listing.
+     *
+     * @throws IllegalArgumentException naming the variable that cannot be read, or the setting that is invalid
+     */
+    public static RelayConfig fromEnvironment(Map<String, String> env) {
+        Database database = new Database(
+                read(env, "DB_HOST", Function.identity()).orElse("127.0.0.1"),
+                read(env, "DB_PORT", Integer::parseInt).orElse(5433),
+                read(env, "DB_NAME", Function.identity()).orElse("chargeonce"),
+                read(env, "DB_USER", Function.identity()).orElse("postgres"),
+                Optional.ofNullable(env.get(ENV_PREFIX + "DB_PASSWORD")).orElse(""));
+        Builder b = builder(database, read(env, "KAFKA_BOOTSTRAP_SERVERS", Function.identity()).orElse("127.0.0.1:9092"));
+        read(env, "SLOT_NAME", Function.identity()).ifPresent(b::slotName);
+        read(env, "PUBLICATION_NAME", Function.identity()).ifPresent(b::publicationName);
+        read(env, "OUTBOX_TABLE", Function.identity()).ifPresent(b::outboxTable);
+        read(env, "TOPIC_PREFIX", Topics::withPrefix).ifPresent(b::topics);
+        read(env, "OFFSET_FILE", Path::of).ifPresent(b::offsetFile);
+        read(env, "OFFSET_FLUSH_INTERVAL", Duration::parse).ifPresent(b::offsetFlushInterval);
+        read(env, "POLL_INTERVAL", Duration::parse).ifPresent(b::pollInterval);
+        read(env, "DROP_SLOT_ON_STOP", RelayConfig::parseBoolean).ifPresent(b::dropSlotOnStop);
+        read(env, "DELIVERY_TIMEOUT", Duration::parse).ifPresent(b::deliveryTimeout);
+        read(env, "START_TIMEOUT", Duration::parse).ifPresent(b::startTimeout);
+        read(env, "RESTART_BACKOFF", Duration::parse).ifPresent(b::restartBackoff);
+        read(env, "RESTART_BACKOFF_MAX", Duration::parse).ifPresent(b::restartBackoffMax);
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid outbox-relay configuration: " + e.getMessage(), e);
+        }
+    }
+
+    private static <T> Optional<T> read(Map<String, String> env, String name, Function<String, T> parse) {
+        String key = ENV_PREFIX + name;
+        String raw = env.get(key);
+        if (raw == null || raw.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(parse.apply(raw.strip()));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("invalid outbox-relay configuration: " + key + "=" + raw
+                    + " cannot be read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static boolean parseBoolean(String raw) {
+        return switch (raw.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("expected true or false");
+        };
     }
 
     /** A copy to change a few settings of, e.g. a second relay run in a test. */
@@ -130,7 +217,7 @@ public record RelayConfig(
                 + ", offsetFlushInterval=" + offsetFlushInterval + ", pollInterval=" + pollInterval
                 + ", dropSlotOnStop=" + dropSlotOnStop + ", deliveryTimeout=" + deliveryTimeout
                 + ", startTimeout=" + startTimeout + ", producerOverrides=" + new TreeMap<>(producerOverrides).keySet()
-                + "]";
+                + ", restartBackoff=" + restartBackoff + ".." + restartBackoffMax + "]";
     }
 
     private static void requireMatches(String value, String pattern, String name, String hint) {
@@ -198,6 +285,8 @@ public record RelayConfig(
         private Duration deliveryTimeout = Duration.ofMinutes(2);
         private Duration startTimeout = Duration.ofSeconds(60);
         private Map<String, String> producerOverrides = Map.of();
+        private Duration restartBackoff = Duration.ofMillis(500);
+        private Duration restartBackoffMax = Duration.ofSeconds(30);
 
         private Builder(Database database, String bootstrapServers) {
             this.database = database;
@@ -217,6 +306,8 @@ public record RelayConfig(
             deliveryTimeout = config.deliveryTimeout;
             startTimeout = config.startTimeout;
             producerOverrides = config.producerOverrides;
+            restartBackoff = config.restartBackoff;
+            restartBackoffMax = config.restartBackoffMax;
         }
 
         public Builder slotName(String slotName) {
@@ -274,10 +365,20 @@ public record RelayConfig(
             return this;
         }
 
+        public Builder restartBackoff(Duration restartBackoff) {
+            this.restartBackoff = restartBackoff;
+            return this;
+        }
+
+        public Builder restartBackoffMax(Duration restartBackoffMax) {
+            this.restartBackoffMax = restartBackoffMax;
+            return this;
+        }
+
         public RelayConfig build() {
             return new RelayConfig(database, slotName, publicationName, outboxTable, bootstrapServers, topics,
                     offsetFile, offsetFlushInterval, pollInterval, dropSlotOnStop, deliveryTimeout, startTimeout,
-                    producerOverrides);
+                    producerOverrides, restartBackoff, restartBackoffMax);
         }
     }
 }

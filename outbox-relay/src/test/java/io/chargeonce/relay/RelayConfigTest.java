@@ -3,6 +3,7 @@ package io.chargeonce.relay;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
@@ -62,5 +63,42 @@ class RelayConfigTest {
         assertThat(producer).containsEntry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)
                 .containsEntry(ProducerConfig.ACKS_CONFIG, "all")
                 .containsEntry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd");
+    }
+
+    @Test
+    void reads_the_environment_over_the_defaults() {
+        RelayConfig config = RelayConfig.fromEnvironment(Map.of(
+                "CHARGEONCE_RELAY_DB_HOST", "db.internal",
+                "CHARGEONCE_RELAY_DB_PORT", "6543",
+                "CHARGEONCE_RELAY_DB_NAME", "payments",
+                "CHARGEONCE_RELAY_DB_PASSWORD", "from-env",
+                "CHARGEONCE_RELAY_KAFKA_BOOTSTRAP_SERVERS", "k1:9092,k2:9092",
+                "CHARGEONCE_RELAY_SLOT_NAME", "relay_b",
+                "CHARGEONCE_RELAY_TOPIC_PREFIX", "cluster-7",
+                "CHARGEONCE_RELAY_OFFSET_FILE", "/var/lib/relay/offsets.dat",
+                "CHARGEONCE_RELAY_DROP_SLOT_ON_STOP", "true",
+                "CHARGEONCE_RELAY_RESTART_BACKOFF_MAX", "PT5S"));
+
+        assertThat(config.database()).isEqualTo(new RelayConfig.Database("db.internal", 6543, "payments", "postgres",
+                "from-env"));
+        assertThat(config.bootstrapServers()).isEqualTo("k1:9092,k2:9092");
+        assertThat(config.slotName()).isEqualTo("relay_b");
+        assertThat(config.topics().paymentRequests().name()).isEqualTo("cluster-7.payment-requests.v1");
+        assertThat(config.offsetFile()).isEqualTo(Path.of("/var/lib/relay/offsets.dat"));
+        assertThat(config.dropSlotOnStop()).isTrue();
+        assertThat(config.restartBackoffMax()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.restartBackoff()).isEqualTo(defaults.restartBackoff());
+        assertThat(RelayConfig.fromEnvironment(Map.of()).database())
+                .isEqualTo(new RelayConfig.Database("127.0.0.1", 5433, "chargeonce", "postgres", ""));
+    }
+
+    @Test
+    void an_unreadable_or_invalid_variable_is_named() {
+        assertThatThrownBy(() -> RelayConfig.fromEnvironment(Map.of("CHARGEONCE_RELAY_DB_PORT", "fifty")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("CHARGEONCE_RELAY_DB_PORT=fifty");
+        assertThatThrownBy(() -> RelayConfig.fromEnvironment(Map.of("CHARGEONCE_RELAY_DROP_SLOT_ON_STOP", "yes")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("CHARGEONCE_RELAY_DROP_SLOT_ON_STOP");
+        assertThatThrownBy(() -> RelayConfig.fromEnvironment(Map.of("CHARGEONCE_RELAY_RESTART_BACKOFF", "PT1M")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("restartBackoffMax");
     }
 }

@@ -67,7 +67,11 @@ final class RelayTestBed implements AutoCloseable {
 
     /** A bed whose relays drop their slot on close; {@code workDir} holds the offset file. */
     static RelayTestBed create(Path workDir) {
-        Sandbox sandbox = Sandbox.shared();
+        return create(workDir, Sandbox.shared());
+    }
+
+    /** As {@link #create(Path)}, on a sandbox of the test's own (one it may crash). */
+    static RelayTestBed create(Path workDir, Sandbox sandbox) {
         DatabaseInfo db = sandbox.postgres().createDatabase("relay");
         int sequence = SEQUENCE.incrementAndGet();
         // Names must not collide with an earlier run's leftovers on a reused broker; payloads are
@@ -158,6 +162,18 @@ final class RelayTestBed implements AutoCloseable {
             writeConnection.setAutoCommit(false);
         }
         return writeConnection;
+    }
+
+    /** Drops the write connection (broken by a database restart); the next commit opens a new one. */
+    void reconnect() {
+        if (writeConnection != null) {
+            try {
+                writeConnection.close();
+            } catch (SQLException alreadyBroken) {
+                // a killed server broke it; closing is only tidying up
+            }
+            writeConnection = null;
+        }
     }
 
     /** Everything read from the request topic so far, after one more poll. */

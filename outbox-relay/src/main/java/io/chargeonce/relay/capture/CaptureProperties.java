@@ -22,6 +22,8 @@ import java.util.Properties;
  *       Avro and must reach Kafka byte for byte.</li>
  *   <li>{@code tombstones.on.delete=false}: the delete that follows each insert must not become a
  *       Kafka tombstone; the EventRouter drops the delete event itself.</li>
+ *   <li>{@code errors.max.retries=-1}: connection errors are retried without limit, with the
+ *       relay's restart backoff; giving up would only stop a relay that must keep trying.</li>
  * </ul>
  */
 public final class CaptureProperties {
@@ -59,6 +61,17 @@ public final class CaptureProperties {
         props.setProperty("table.include.list", config.outboxTable().replace(".", "\\."));
         props.setProperty("snapshot.mode", "no_data");
         props.setProperty("poll.interval.ms", millis(config.pollInterval()));
+        // A lost database connection (Postgres restarting, a network blip) is retried inside the
+        // engine for ever, backing off like the relay's own restarts; what the engine cannot
+        // retry stops it, and OutboxRelay starts a new one.
+        props.setProperty("errors.max.retries", "-1");
+        props.setProperty("errors.retry.delay.initial.ms", millis(config.restartBackoff()));
+        props.setProperty("errors.retry.delay.max.ms", millis(config.restartBackoffMax()));
+        // After a retriable error Debezium waits this long before restarting its task (default 10 s).
+        props.setProperty("retriable.restart.connector.wait.ms", millis(config.restartBackoff()));
+        // How often the stream probes its database connection (and reports its position): a
+        // connection a crashed Postgres left half-open is noticed within this (default 10 s).
+        props.setProperty("status.update.interval.ms", "1000");
         props.setProperty("binary.handling.mode", "bytes");
         props.setProperty("tombstones.on.delete", "false");
 
