@@ -127,6 +127,8 @@ public final class PaymentProcessor implements AutoCloseable {
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
         // After a crash the group waits this long before moving the tasks (see ProcessorConfig).
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), (int) config.sessionTimeout().toMillis());
+        // A stream thread that stops polling this long is thrown out and its producer fenced (see ProcessorConfig).
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG), (int) config.maxPollInterval().toMillis());
         // A new application id starts at the beginning of the request topic: no request is skipped.
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         return props;

@@ -5,7 +5,10 @@ import io.chargeonce.schemas.Topics;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Every setting of the payment processor, with its default and its trade-off. Build one with
@@ -43,9 +46,18 @@ import java.util.Objects;
  * @param commitInterval            EOS transaction length. Results become visible to read_committed
  *                                  readers only at commit, so this is a floor on end-to-end latency;
  *                                  shorter costs more transaction markers. Default 100 ms.
- * @param sessionTimeout            consumer session timeout. After a crash the group waits this long
- *                                  before moving the dead instance's tasks; shorter recovers faster but
- *                                  risks needless rebalances on GC pauses. Default 10 s (Kafka: 45 s).
+ * @param sessionTimeout            consumer session timeout. After a crash (or a freeze: SIGSTOP stops
+ *                                  the heartbeat thread too) the group waits this long before moving the
+ *                                  dead instance's tasks; shorter recovers faster but risks needless
+ *                                  rebalances on GC pauses. The broker only accepts values between its
+ *                                  group.min/max.session.timeout.ms (6 s..30 min by default). Default 10 s
+ *                                  (Kafka: 45 s).
+ * @param maxPollInterval           longest a stream thread may go without polling while its heartbeat
+ *                                  thread still runs (a thread stuck in a punctuation or a blocking call)
+ *                                  before it is thrown out of the group and its tasks move; its
+ *                                  transactions are then fenced. Shorter hands a stuck instance's
+ *                                  payments over sooner; too short throws out a thread that is merely
+ *                                  slow (restoring a large store, a long GC). Default 5 min (Kafka's).
  * @param stateDir                  RocksDB state directory. Losing it is safe (restored from changelogs)
  *                                  but slow for a large ledger. Default: java.io.tmpdir/chargeonce-processor.
  * @param numStreamThreads          stream threads per instance; more than the request topic's partitions
@@ -72,11 +84,15 @@ public record ProcessorConfig(
         Duration outcomePollInterval,
         Duration commitInterval,
         Duration sessionTimeout,
+        Duration maxPollInterval,
         Path stateDir,
         int numStreamThreads,
         short replicationFactor,
         int topicPartitions,
         int dueBatch) {
+
+    /** Prefix of every environment variable {@link #fromEnvironment} reads. */
+    public static final String ENV_PREFIX = "CHARGEONCE_PROCESSOR_";
 
     public ProcessorConfig {
         requireText(applicationId, "applicationId");
@@ -92,6 +108,11 @@ public record ProcessorConfig(
         requirePositive(outcomePollInterval, "outcomePollInterval");
         requirePositive(commitInterval, "commitInterval");
         requirePositive(sessionTimeout, "sessionTimeout");
+        requirePositive(maxPollInterval, "maxPollInterval");
+        if (maxPollInterval.compareTo(commitInterval) <= 0) {
+            throw new IllegalArgumentException("maxPollInterval (" + maxPollInterval + ") must be longer than commitInterval ("
+                    + commitInterval + "), or every thread is thrown out of the group between two commits");
+        }
         Objects.requireNonNull(stateDir, "stateDir must be set");
         if (retryMaxBackoff.compareTo(retryBaseBackoff) < 0) {
             throw new IllegalArgumentException("retryMaxBackoff (" + retryMaxBackoff + ") must be >= retryBaseBackoff ("
@@ -115,6 +136,62 @@ public record ProcessorConfig(
         return new Builder(bootstrapServers, registryUrl, providerUrl);
     }
 
+    /**
+     * Reads {@code CHARGEONCE_PROCESSOR_*} variables over the defaults: where the services are,
+     * {@code KAFKA_BOOTSTRAP_SERVERS} (default 127.0.0.1:9092), {@code REGISTRY_URL}
+     * (http://127.0.0.1:8081/apis/ccompat/v7), {@code PROVIDER_URL} (http://127.0.0.1:8090), and every
+     * other setting by its name in upper snake case: {@code APPLICATION_ID}, {@code TOPIC_PREFIX},
+     * {@code INBOX_RETENTION}, {@code PROVIDER_TIMEOUT}, {@code RETRY_BASE_BACKOFF}, {@code RETRY_MAX_BACKOFF},
+     * {@code MAX_ATTEMPTS}, {@code PROVIDER_IDEMPOTENCY_WINDOW}, {@code OUTCOME_POLL_INTERVAL},
+     * {@code COMMIT_INTERVAL}, {@code SESSION_TIMEOUT}, {@code MAX_POLL_INTERVAL}, {@code STATE_DIR},
+     * {@code NUM_STREAM_THREADS}, {@code REPLICATION_FACTOR}, {@code TOPIC_PARTITIONS}, {@code DUE_BATCH}.
+     * Durations are ISO-8601 ({@code PT10S}).
+     *
+     * @throws IllegalArgumentException naming the variable that cannot be read, or the setting that is invalid
+     */
+    public static ProcessorConfig fromEnvironment(Map<String, String> env) {
+        Builder b = builder(
+                read(env, "KAFKA_BOOTSTRAP_SERVERS", Function.identity()).orElse("127.0.0.1:9092"),
+                read(env, "REGISTRY_URL", Function.identity()).orElse("http://127.0.0.1:8081/apis/ccompat/v7"),
+                read(env, "PROVIDER_URL", Function.identity()).orElse("http://127.0.0.1:8090"));
+        read(env, "APPLICATION_ID", Function.identity()).ifPresent(b::applicationId);
+        read(env, "TOPIC_PREFIX", Topics::withPrefix).ifPresent(b::topics);
+        read(env, "INBOX_RETENTION", Duration::parse).ifPresent(b::inboxRetention);
+        read(env, "PROVIDER_TIMEOUT", Duration::parse).ifPresent(b::providerTimeout);
+        read(env, "RETRY_BASE_BACKOFF", Duration::parse).ifPresent(b::retryBaseBackoff);
+        read(env, "RETRY_MAX_BACKOFF", Duration::parse).ifPresent(b::retryMaxBackoff);
+        read(env, "MAX_ATTEMPTS", Integer::parseInt).ifPresent(b::maxAttempts);
+        read(env, "PROVIDER_IDEMPOTENCY_WINDOW", Duration::parse).ifPresent(b::providerIdempotencyWindow);
+        read(env, "OUTCOME_POLL_INTERVAL", Duration::parse).ifPresent(b::outcomePollInterval);
+        read(env, "COMMIT_INTERVAL", Duration::parse).ifPresent(b::commitInterval);
+        read(env, "SESSION_TIMEOUT", Duration::parse).ifPresent(b::sessionTimeout);
+        read(env, "MAX_POLL_INTERVAL", Duration::parse).ifPresent(b::maxPollInterval);
+        read(env, "STATE_DIR", Path::of).ifPresent(b::stateDir);
+        read(env, "NUM_STREAM_THREADS", Integer::parseInt).ifPresent(b::numStreamThreads);
+        read(env, "REPLICATION_FACTOR", Short::parseShort).ifPresent(b::replicationFactor);
+        read(env, "TOPIC_PARTITIONS", Integer::parseInt).ifPresent(b::topicPartitions);
+        read(env, "DUE_BATCH", Integer::parseInt).ifPresent(b::dueBatch);
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid payment-processor configuration: " + e.getMessage(), e);
+        }
+    }
+
+    private static <T> Optional<T> read(Map<String, String> env, String name, Function<String, T> parse) {
+        String key = ENV_PREFIX + name;
+        String raw = env.get(key);
+        if (raw == null || raw.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(parse.apply(raw.strip()));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("invalid payment-processor configuration: " + key + "=" + raw
+                    + " cannot be read (" + e.getMessage() + ")", e);
+        }
+    }
+
     /** How long a started call may stay without an outcome before it is presumed lost. */
     public Duration callDeadline() {
         return providerTimeout.multipliedBy(2);
@@ -126,7 +203,7 @@ public record ProcessorConfig(
                 .providerTimeout(providerTimeout).retryBaseBackoff(retryBaseBackoff).retryMaxBackoff(retryMaxBackoff)
                 .maxAttempts(maxAttempts).providerIdempotencyWindow(providerIdempotencyWindow)
                 .outcomePollInterval(outcomePollInterval).commitInterval(commitInterval).sessionTimeout(sessionTimeout)
-                .stateDir(stateDir).numStreamThreads(numStreamThreads).replicationFactor(replicationFactor)
+                .maxPollInterval(maxPollInterval).stateDir(stateDir).numStreamThreads(numStreamThreads).replicationFactor(replicationFactor)
                 .topicPartitions(topicPartitions).dueBatch(dueBatch);
     }
 
@@ -171,6 +248,7 @@ public record ProcessorConfig(
         private Duration outcomePollInterval = Duration.ofMillis(20);
         private Duration commitInterval = Duration.ofMillis(100);
         private Duration sessionTimeout = Duration.ofSeconds(10);
+        private Duration maxPollInterval = Duration.ofMinutes(5);
         private Path stateDir = Path.of(System.getProperty("java.io.tmpdir"), "chargeonce-processor");
         private int numStreamThreads = 1;
         private short replicationFactor = 1;
@@ -194,6 +272,7 @@ public record ProcessorConfig(
         public Builder outcomePollInterval(Duration value) { this.outcomePollInterval = value; return this; }
         public Builder commitInterval(Duration value) { this.commitInterval = value; return this; }
         public Builder sessionTimeout(Duration value) { this.sessionTimeout = value; return this; }
+        public Builder maxPollInterval(Duration value) { this.maxPollInterval = value; return this; }
         public Builder stateDir(Path value) { this.stateDir = value; return this; }
         public Builder numStreamThreads(int value) { this.numStreamThreads = value; return this; }
         public Builder replicationFactor(short value) { this.replicationFactor = value; return this; }
@@ -203,7 +282,8 @@ public record ProcessorConfig(
         public ProcessorConfig build() {
             return new ProcessorConfig(applicationId, bootstrapServers, registryUrl, providerUrl, topics, inboxRetention,
                     providerTimeout, retryBaseBackoff, retryMaxBackoff, maxAttempts, providerIdempotencyWindow,
-                    outcomePollInterval, commitInterval, sessionTimeout, stateDir, numStreamThreads, replicationFactor,
+                    outcomePollInterval, commitInterval, sessionTimeout, maxPollInterval, stateDir, numStreamThreads,
+                    replicationFactor,
                     topicPartitions, dueBatch);
         }
     }

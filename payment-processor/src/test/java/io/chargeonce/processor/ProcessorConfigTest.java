@@ -2,7 +2,9 @@ package io.chargeonce.processor;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -22,6 +24,7 @@ class ProcessorConfigTest {
         assertThat(config.maxAttempts()).isEqualTo(8);
         assertThat(config.providerIdempotencyWindow()).isEqualTo(Duration.ofHours(24));
         assertThat(config.sessionTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.maxPollInterval()).isEqualTo(Duration.ofMinutes(5));
         assertThat(config.toBuilder().build()).isEqualTo(config);
     }
 
@@ -38,5 +41,39 @@ class ProcessorConfigTest {
                 .hasMessageContaining("registryUrl");
         assertThatThrownBy(() -> ProcessorConfig.builder(" ", "http://r", "http://p").build())
                 .hasMessageContaining("bootstrapServers");
+    }
+
+    @Test
+    void readsTheEnvironmentOverTheDefaults() {
+        ProcessorConfig config = ProcessorConfig.fromEnvironment(Map.of(
+                "CHARGEONCE_PROCESSOR_KAFKA_BOOTSTRAP_SERVERS", "k1:9092",
+                "CHARGEONCE_PROCESSOR_PROVIDER_URL", "http://provider:8090",
+                "CHARGEONCE_PROCESSOR_APPLICATION_ID", "processor-b",
+                "CHARGEONCE_PROCESSOR_TOPIC_PREFIX", "cluster-7",
+                "CHARGEONCE_PROCESSOR_SESSION_TIMEOUT", "PT6S",
+                "CHARGEONCE_PROCESSOR_MAX_POLL_INTERVAL", "PT15S",
+                "CHARGEONCE_PROCESSOR_MAX_ATTEMPTS", "3",
+                "CHARGEONCE_PROCESSOR_STATE_DIR", "/var/lib/processor"));
+
+        assertThat(config.bootstrapServers()).isEqualTo("k1:9092");
+        assertThat(config.registryUrl()).isEqualTo("http://127.0.0.1:8081/apis/ccompat/v7");
+        assertThat(config.providerUrl()).isEqualTo("http://provider:8090");
+        assertThat(config.applicationId()).isEqualTo("processor-b");
+        assertThat(config.topics().paymentRequests().name()).isEqualTo("cluster-7.payment-requests.v1");
+        assertThat(config.sessionTimeout()).isEqualTo(Duration.ofSeconds(6));
+        assertThat(config.maxPollInterval()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(config.maxAttempts()).isEqualTo(3);
+        assertThat(config.stateDir()).isEqualTo(Path.of("/var/lib/processor"));
+        assertThat(PaymentProcessor.streamsProperties(config))
+                .containsEntry("consumer.session.timeout.ms", 6_000)
+                .containsEntry("consumer.max.poll.interval.ms", 15_000);
+    }
+
+    @Test
+    void anUnreadableOrInvalidVariableIsNamed() {
+        assertThatThrownBy(() -> ProcessorConfig.fromEnvironment(Map.of("CHARGEONCE_PROCESSOR_MAX_ATTEMPTS", "many")))
+                .hasMessageContaining("CHARGEONCE_PROCESSOR_MAX_ATTEMPTS=many");
+        assertThatThrownBy(() -> ProcessorConfig.fromEnvironment(Map.of("CHARGEONCE_PROCESSOR_MAX_POLL_INTERVAL", "PT0.05S")))
+                .hasMessageContaining("maxPollInterval");
     }
 }
