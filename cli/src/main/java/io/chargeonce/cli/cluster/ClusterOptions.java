@@ -111,7 +111,9 @@ public record ClusterOptions(
         private Duration relayRestartBackoffMax = Duration.ofSeconds(2);
         private Duration apiDbConnectionTimeout = Duration.ofSeconds(2);
         private List<String> merchants = List.of("merchant-a", "merchant-b");
-        private List<String> serviceJvmArgs = List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+        private List<String> serviceJvmArgs = List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                // RocksDB (the processor's stores) loads native code; say it is expected instead of a warning
+                "--enable-native-access=ALL-UNNAMED");
         private Duration startTimeout = Duration.ofSeconds(90);
         private Path workDir = Path.of(System.getProperty("java.io.tmpdir"), "chargeonce-cluster");
         private boolean keepWorkDir = false;

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code chargeonce service api|relay|processor}: one service in this process, configured from the
@@ -59,7 +60,9 @@ public final class ServiceCommand implements Callable<Integer> {
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        AtomicBoolean stopping = new AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping.set(true); // from here on a stopped service is what was asked for, not a failure
             log.info("{} service stopping (signal)", kind);
             service.close();
             log.info("{} service stopped", kind);
@@ -70,7 +73,7 @@ public final class ServiceCommand implements Callable<Integer> {
         System.out.flush();
         while (!stopped.await(HEALTH_CHECK.toMillis(), TimeUnit.MILLISECONDS)) {
             String problem = service.fatalProblem();
-            if (problem != null) {
+            if (problem != null && !stopping.get()) {
                 log.error("{} service cannot go on: {}; exiting with code {} so it is restarted", kind, problem, EXIT_FATAL);
                 System.err.println(kind + " service cannot go on: " + problem);
                 // from another thread: exit() waits for the shutdown hook, which closes the service
