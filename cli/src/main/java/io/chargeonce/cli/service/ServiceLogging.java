@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.URL;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * Points a service's logging at the file {@value #ENV} names, so each service process writes its
@@ -17,15 +18,23 @@ final class ServiceLogging {
 
     static final String ENV = "CHARGEONCE_LOG_FILE";
     static final String CONFIG = "io/chargeonce/cli/service/service-logback.xml";
+    private static final String LOGBACK_CONFIG_PROPERTY = "logback.configurationFile";
 
     private ServiceLogging() {
     }
 
-    /** Reconfigures logback from {@link #CONFIG} when {@value #ENV} is set; otherwise leaves logging as it is. */
-    static void useFileFrom(java.util.Map<String, String> env) {
+    /** Configures logback from {@link #CONFIG} when {@value #ENV} is set; otherwise leaves logging as it is. */
+    static void useFileFrom(Map<String, String> env) {
         String file = env.get(ENV);
-        if (file == null || file.isBlank()
-                || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+        if (file == null || file.isBlank()) {
+            return;
+        }
+        // Before logback's first use, so it never even opens the command line's chargeonce.log
+        // (which it would truncate); if something logged already, the reset below takes over.
+        if (System.getProperty(LOGBACK_CONFIG_PROPERTY) == null) {
+            System.setProperty(LOGBACK_CONFIG_PROPERTY, CONFIG);
+        }
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return;
         }
         URL config = ServiceLogging.class.getClassLoader().getResource(CONFIG);
