@@ -80,12 +80,27 @@ class KafkaRestartTest {
     }
 
     @Test
-    void anInProcessBrokerRefusesToBeKilled() {
-        KafkaNode inProcess = Sandbox.shared().kafka();
+    void anInProcessBrokerStopsAndStartsAgainWithItsDataButRefusesToBeKilled() throws Exception {
+        try (Sandbox own = Sandbox.start(SandboxConfig.freePorts().withComponents(Component.KAFKA))) {
+            KafkaNode inProcess = own.kafka();
+            String topic = "restart-in-process-" + UUID.randomUUID();
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, inProcess.bootstrapServers(),
+                    ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
+                producer.send(new ProducerRecord<>(topic, "k", "before-stop")).get();
+            }
 
-        assertThat(inProcess.mode()).isEqualTo(KafkaMode.IN_PROCESS);
-        assertThatThrownBy(inProcess::kill).isInstanceOf(UnsupportedOperationException.class)
-                .hasMessageContaining("CHILD_PROCESS");
+            assertThat(inProcess.mode()).isEqualTo(KafkaMode.IN_PROCESS);
+            assertThat(inProcess.pid()).isEqualTo(ProcessHandle.current().pid());
+            assertThatThrownBy(inProcess::kill).isInstanceOf(UnsupportedOperationException.class)
+                    .hasMessageContaining("CHILD_PROCESS");
+            inProcess.stop();
+            assertThat(inProcess.isRunning()).isFalse();
+            inProcess.start();
+
+            assertThat(read(inProcess, topic, "read_uncommitted", 1)).containsExactly("before-stop");
+        }
     }
 
     private static KafkaProducer<String, String> transactionalProducer() {
@@ -99,9 +114,13 @@ class KafkaRestartTest {
     }
 
     private static List<String> read(String topic, String isolation, int expected) {
+        return read(kafka, topic, isolation, expected);
+    }
+
+    private static List<String> read(KafkaNode broker, String topic, String isolation, int expected) {
         List<String> values = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, "restart-test-" + UUID.randomUUID(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
