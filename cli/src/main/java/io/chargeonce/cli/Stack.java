@@ -116,8 +116,10 @@ public final class Stack implements AutoCloseable {
                         db.user(), db.password()), sandbox.kafka().bootstrapServers())
                 .topics(topics)
                 .offsetFile(workDir.resolve("relay-offsets.dat"))
-                // the demo database lives and dies with this run: leave no slot holding WAL behind
-                .dropSlotOnStop(true)
+                // The slot is not dropped on stop: Debezium would also drop it on its own internal
+                // restart and could then never resume. No slot outlives the stack anyway: the
+                // sandbox's Postgres, data directory and all, goes when the stack closes.
+                .dropSlotOnStop(false)
                 .build(), meters, Clock.systemUTC()));
         relay.start();
         progress.printf("  outbox-relay streaming in %.1f s%n", seconds(t3));

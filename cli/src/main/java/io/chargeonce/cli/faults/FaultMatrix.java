@@ -61,9 +61,11 @@ public final class FaultMatrix {
             try (ProcessCluster cluster = ProcessCluster.start(options)) {
                 out.printf("seed %d: cluster up in %.1f s%n", seed, cluster.startTime().toMillis() / 1000.0);
                 long previousDuplicates = 0;
+                long previousNeedsAttention = 0;
                 for (Fault fault : settings.faults()) {
-                    RowResult row = runRow(cluster, fault, seed, previousDuplicates);
+                    RowResult row = runRow(cluster, fault, seed, previousDuplicates, previousNeedsAttention);
                     previousDuplicates += row.duplicatesAbsorbed();
+                    previousNeedsAttention += row.needsAttention();
                     results.add(row);
                     out.println(row.line());
                     if (!row.passed()) {
@@ -76,7 +78,8 @@ public final class FaultMatrix {
         return results;
     }
 
-    private RowResult runRow(ProcessCluster cluster, Fault fault, long seed, long duplicatesBefore) throws Exception {
+    private RowResult runRow(ProcessCluster cluster, Fault fault, long seed, long duplicatesBefore,
+                             long needsAttentionBefore) throws Exception {
         long started = System.nanoTime();
         SplittableRandom random = new SplittableRandom(seed * 1_000 + fault.ordinal());
         cluster.provider().setFaults(Injections.baseline(random.nextLong()));
@@ -126,7 +129,8 @@ public final class FaultMatrix {
         int accepted = (int) outcomes.stream().filter(PaymentOutcome::accepted).count();
         long gaveUp = outcomes.stream().filter(o -> !o.accepted()).count();
         return new RowResult(fault, seed, accepted, run.injectedCount(),
-                verdict.statistics().duplicatesAbsorbed() - duplicatesBefore, gaveUp, drained, verdict,
+                verdict.statistics().duplicatesAbsorbed() - duplicatesBefore,
+                verdict.statistics().needsAttention() - needsAttentionBefore, gaveUp, drained, verdict,
                 run.violations(), Duration.ofNanos(System.nanoTime() - started));
     }
 
