@@ -11,6 +11,12 @@ public final class EventHeaders {
     public static final String EVENT_TYPE = "eventType";
     /** W3C trace context written with the outbox row. */
     public static final String TRACEPARENT = "traceparent";
+    /**
+     * How many times an operator re-published this record from a dead-letter topic (decimal text,
+     * absent = never). The processor treats a count above zero as an operator's replay; the replay
+     * tool's loop guard parks a record whose count reached its limit instead of cycling it.
+     */
+    public static final String REPLAY_COUNT = "chargeonce.replay.count";
 
     private EventHeaders() {
     }

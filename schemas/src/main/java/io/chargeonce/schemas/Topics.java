@@ -6,6 +6,7 @@ import io.chargeonce.events.PaymentConfirmed;
 import io.chargeonce.events.PaymentFailed;
 import io.chargeonce.events.PaymentRequested;
 import io.chargeonce.events.PaymentStatusChanged;
+import io.chargeonce.events.ReplayAudit;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,7 +26,9 @@ public record Topics(
         Topic<PaymentStatusChanged> paymentStatus,
         Topic<PaymentConfirmed> paymentConfirmed,
         Topic<PaymentFailed> paymentFailed,
-        Map<FailureClass, Topic<DeadLetter>> deadLetters) {
+        Map<FailureClass, Topic<DeadLetter>> deadLetters,
+        Topic<DeadLetter> deadLetterParking,
+        Topic<ReplayAudit> replayAudit) {
 
     /** The outbox {@code aggregatetype} of payment events; the relay routes it to {@link #paymentRequests}. */
     public static final String PAYMENT_AGGREGATE = "payment";
@@ -59,7 +62,12 @@ public record Topics(
                         "terminal result: charged, exactly one per payment"),
                 new Topic<>(prefix + ".payment-failed.v1", PaymentFailed.class,
                         "terminal result: declined, exactly one per payment"),
-                dlts);
+                dlts,
+                new Topic<>(prefix + ".payment-requests.dlt.parked.v1", DeadLetter.class,
+                        "dead letters the replay loop guard took out of circulation (replayed too often); "
+                                + "replayed only on purpose, never by a class selection"),
+                new Topic<>(prefix + ".dlt-replay-audit.v1", ReplayAudit.class,
+                        "one record per `chargeonce dlt replay` run: who, when, why, what; key = run id"));
     }
 
     public Topic<DeadLetter> deadLetter(FailureClass failure) {
@@ -70,6 +78,8 @@ public record Topics(
     public List<Topic<?>> all() {
         List<Topic<?>> all = new ArrayList<>(List.of(paymentRequests, paymentStatus, paymentConfirmed, paymentFailed));
         all.addAll(deadLetters.values());
+        all.add(deadLetterParking);
+        all.add(replayAudit);
         return List.copyOf(all);
     }
 }
