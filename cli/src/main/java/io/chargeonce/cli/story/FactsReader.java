@@ -1,0 +1,178 @@
+package io.chargeonce.cli.story;
+
+import io.chargeonce.cli.story.PaymentFacts.DeadLettered;
+import io.chargeonce.cli.story.PaymentFacts.Relayed;
+import io.chargeonce.cli.story.PaymentFacts.Settlement;
+import io.chargeonce.cli.story.PaymentFacts.StatusChange;
+import io.chargeonce.cli.story.PaymentFacts.Undecodable;
+import io.chargeonce.cli.verify.History.Coordinates;
+import io.chargeonce.cli.verify.History.Outcome;
+import io.chargeonce.cli.verify.HistorySources;
+import io.chargeonce.cli.verify.ProviderLedger;
+import io.chargeonce.cli.verify.ProviderLedger.Charge;
+import io.chargeonce.cli.verify.TopicReader;
+import io.chargeonce.cli.verify.TopicReader.Isolation;
+import io.chargeonce.cli.verify.TopicReader.Snapshot;
+import io.chargeonce.events.DeadLetter;
+import io.chargeonce.events.PaymentConfirmed;
+import io.chargeonce.events.PaymentFailed;
+import io.chargeonce.events.PaymentStatusChanged;
+import io.chargeonce.processor.gateway.IdempotencyKeys;
+import io.chargeonce.schemas.AvroSerde;
+import io.chargeonce.schemas.EventHeaders;
+import io.chargeonce.schemas.SchemaRegistryClient;
+import io.chargeonce.schemas.Topic;
+import io.chargeonce.schemas.Topics;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Reads the {@link PaymentFacts} of one payment from the real systems: every chargeonce topic
+ * through one {@code read_committed} consumer (the verifier's {@link TopicReader}), the provider's
+ * ledger and its answer for the payment's key, and payment-api's row, read last so the status it
+ * serves is at least as new as the events before it.
+ *
+ * <p>Records are matched by key before anything is decoded (every chargeonce topic is keyed by
+ * payment id), so only this payment's records are ever deserialized, each once. A dead letter whose
+ * key is not the payment id (a poison record's own key) still belongs to the story when it carries
+ * one of the payment's request event ids.
+ */
+public final class FactsReader {
+
+    private static final Logger log = LoggerFactory.getLogger(FactsReader.class);
+
+    private final HistorySources sources;
+    private final Clock clock;
+
+    public FactsReader(HistorySources sources, Clock clock) {
+        this.sources = Objects.requireNonNull(sources, "sources");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    public PaymentFacts read(String paymentId) {
+        long started = System.nanoTime();
+        Topics catalog = sources.topics();
+        byte[] key = paymentId.getBytes(StandardCharsets.UTF_8);
+        Map<String, Topic<DeadLetter>> deadLetterTopics = new LinkedHashMap<>();
+        catalog.deadLetters().values().forEach(t -> deadLetterTopics.put(t.name(), t));
+        deadLetterTopics.put(catalog.deadLetterParking().name(), catalog.deadLetterParking());
+        List<String> names = new ArrayList<>(List.of(catalog.paymentRequests().name(), catalog.paymentStatus().name(),
+                catalog.paymentConfirmed().name(), catalog.paymentFailed().name()));
+        names.addAll(deadLetterTopics.keySet());
+        Map<String, Snapshot> topics = new TopicReader(sources.bootstrapServers()).snapshots(names, Isolation.READ_COMMITTED);
+
+        List<Undecodable> unreadable = new ArrayList<>();
+        List<Relayed> requests = mine(topics.get(catalog.paymentRequests().name()), key).stream()
+                .map(r -> new Relayed(header(r, EventHeaders.EVENT_ID), at(r), Instant.ofEpochMilli(r.timestamp()))).toList();
+        Set<String> eventIds = requests.stream().map(Relayed::eventId).filter(Objects::nonNull).collect(Collectors.toSet());
+        List<StatusChange> statuses;
+        List<Settlement> results = new ArrayList<>();
+        List<DeadLettered> deadLetters = new ArrayList<>();
+        try (SchemaRegistryClient registry = new SchemaRegistryClient(sources.registryUrl())) {
+            statuses = decode(catalog.paymentStatus(), registry, mine(topics.get(catalog.paymentStatus().name()), key),
+                    unreadable, (s, r) -> new StatusChange(s.getEventId(), s.getStatus(), s.getReason(),
+                            s.getProviderChargeId(), s.getAttempt(), s.getOccurredAt(), at(r)));
+            results.addAll(decode(catalog.paymentConfirmed(), registry, mine(topics.get(catalog.paymentConfirmed().name()), key),
+                    unreadable, (c, r) -> new Settlement(c.getEventId(), Outcome.CONFIRMED,
+                            "charge " + c.getProviderChargeId(), c.getAttempts(), c.getConfirmedAt(), at(r))));
+            results.addAll(decode(catalog.paymentFailed(), registry, mine(topics.get(catalog.paymentFailed().name()), key),
+                    unreadable, (f, r) -> new Settlement(f.getEventId(), Outcome.FAILED,
+                            f.getReasonCode() + ": " + f.getReason(), f.getAttempts(), f.getFailedAt(), at(r))));
+            deadLetterTopics.forEach((name, topic) -> {
+                List<ConsumerRecord<byte[], byte[]>> letters = topics.get(name).records().stream()
+                        .filter(r -> Arrays.equals(r.key(), key) || eventIds.contains(header(r, EventHeaders.EVENT_ID)))
+                        .toList();
+                deadLetters.addAll(deadLetters(topic, registry, letters, unreadable));
+            });
+        }
+        String providerKey = IdempotencyKeys.forPayment(paymentId);
+        List<Charge> ledger = new ProviderLedger(sources.providerUrl()).charges().stream()
+                .filter(c -> paymentId.equals(c.paymentId()) || providerKey.equals(c.idempotencyKey())).toList();
+        List<ProviderLookup.KeyedCharge> lookup = new ProviderLookup(sources.providerUrl()).byKey(providerKey);
+        Optional<Intent> intent = new Intents(sources.jdbcUrl(), sources.jdbcUser(), sources.jdbcPassword()).find(paymentId);
+        log.info("story of payment {} read in {} ms: intent {}, {} request records, {} status events, {} results, "
+                        + "{} dead letters, {} provider charges", paymentId, (System.nanoTime() - started) / 1_000_000,
+                intent.isPresent() ? "found" : "absent", requests.size(), statuses.size(), results.size(),
+                deadLetters.size(), ledger.size());
+        return new PaymentFacts(paymentId, intent, requests, statuses, results, deadLetters, providerKey, ledger, lookup,
+                unreadable, clock.instant());
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> mine(Snapshot snapshot, byte[] key) {
+        return snapshot.records().stream().filter(r -> Arrays.equals(r.key(), key)).toList();
+    }
+
+    private interface Reading<T, R> {
+        R apply(T value, ConsumerRecord<byte[], byte[]> record);
+    }
+
+    private static <T extends SpecificRecord, R> List<R> decode(Topic<T> topic, SchemaRegistryClient registry,
+                                                               List<ConsumerRecord<byte[], byte[]>> records,
+                                                               List<Undecodable> unreadable, Reading<T, R> reading) {
+        if (records.isEmpty()) {
+            return List.of();
+        }
+        AvroSerde<T> serde = AvroSerde.forTopic(topic, registry);
+        List<R> decoded = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            try {
+                decoded.add(reading.apply(Objects.requireNonNull(serde.deserialize(topic.name(), record.value()),
+                        "a tombstone"), record));
+            } catch (RuntimeException e) {
+                unreadable.add(new Undecodable(problem(e), Instant.ofEpochMilli(record.timestamp()), at(record)));
+            }
+        }
+        return decoded;
+    }
+
+    private static List<DeadLettered> deadLetters(Topic<DeadLetter> topic, SchemaRegistryClient registry,
+                                                  List<ConsumerRecord<byte[], byte[]>> records, List<Undecodable> unreadable) {
+        String classFromTopic = topic.name().replaceAll("^.*\\.dlt\\.", "").replaceAll("\\.v\\d+$", "")
+                .toUpperCase(Locale.ROOT).replace('-', '_');
+        Function<ConsumerRecord<byte[], byte[]>, DeadLettered> fromHeaders = r -> new DeadLettered(classFromTopic,
+                null, null, null, header(r, EventHeaders.EVENT_ID), null, Instant.ofEpochMilli(r.timestamp()), at(r));
+        List<DeadLettered> letters = new ArrayList<>();
+        List<Undecodable> problems = new ArrayList<>();
+        letters.addAll(decode(topic, registry, records, problems, (d, r) -> new DeadLettered(d.getFailureClass().name(),
+                d.getErrorClass(), d.getErrorMessage(), d.getFingerprint(),
+                d.getEventId() != null ? d.getEventId() : header(r, EventHeaders.EVENT_ID),
+                new Coordinates(d.getOriginTopic(), d.getOriginPartition(), d.getOriginOffset()), d.getDeadLetteredAt(), at(r))));
+        // a dead letter whose body is bad is still a dead letter: tell it from its headers
+        Set<Coordinates> bad = problems.stream().map(Undecodable::at).collect(Collectors.toSet());
+        records.stream().filter(r -> bad.contains(at(r))).map(fromHeaders).forEach(letters::add);
+        unreadable.addAll(problems);
+        return letters;
+    }
+
+    private static Coordinates at(ConsumerRecord<?, ?> record) {
+        return new Coordinates(record.topic(), record.partition(), record.offset());
+    }
+
+    private static String header(ConsumerRecord<?, ?> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    /** The error's type and message: serde messages name ids and schema problems, never field values. */
+    private static String problem(RuntimeException e) {
+        return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+}

@@ -1,0 +1,74 @@
+package io.chargeonce.cli.story;
+
+import io.chargeonce.cli.verify.Backlog;
+import io.chargeonce.cli.verify.History;
+import io.chargeonce.cli.verify.History.DeadLetterRecord;
+import io.chargeonce.cli.verify.History.Payment;
+import io.chargeonce.cli.verify.History.Request;
+import io.chargeonce.cli.verify.History.Result;
+import io.chargeonce.cli.verify.History.StatusEvent;
+import io.chargeonce.cli.verify.History.Unreadable;
+import io.chargeonce.cli.verify.HistoryVerifier;
+import io.chargeonce.cli.verify.Invariant;
+import io.chargeonce.cli.verify.ProviderLedger.Charge;
+import io.chargeonce.cli.verify.Violation;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The closing line of a story: how often the provider charged, how many results there are, what
+ * the API serves, and whether that is consistent. Consistency is not judged here: the payment's
+ * facts become a one-payment {@link History} and the same {@link HistoryVerifier} that judges a
+ * whole run judges it, as in flight (a PENDING payment may simply not be done yet).
+ *
+ * @param charged    succeeded provider charges for the payment, under any key
+ * @param results    terminal result records (read_committed)
+ * @param served     the status payment-api serves, or null if it holds no intent
+ * @param records    request records, redeliveries included
+ * @param events     distinct request events among them
+ * @param violations the invariants this payment breaks; empty if consistent
+ */
+public record StoryVerdict(long charged, int results, String served, int records, long events, int deadLetters,
+                           List<Invariant> violations) {
+
+    public StoryVerdict {
+        violations = List.copyOf(violations);
+    }
+
+    public static StoryVerdict of(PaymentFacts facts) {
+        String id = facts.paymentId();
+        History history = new History(
+                facts.intent().map(i -> List.of(new Payment(id, i.merchantId(), i.status(), i.reason(), i.createdAt(),
+                        i.updatedAt()))).orElse(List.of()),
+                facts.requests().stream().map(r -> new Request(id, r.eventId(), r.at())).toList(),
+                facts.statuses().stream().map(s -> new StatusEvent(id, s.eventId(), s.status(), s.reason(), s.at())).toList(),
+                facts.results().stream().map(r -> new Result(id, r.eventId(), r.outcome(), r.coordinates())).toList(),
+                0,
+                facts.deadLetters().stream().map(d -> new DeadLetterRecord(id, d.eventId(), d.origin(), d.coordinates())).toList(),
+                facts.ledger(),
+                0,
+                facts.unreadable().stream().map(u -> new Unreadable(id, u.problem(), u.at())).toList());
+        List<Invariant> broken = new HistoryVerifier(Backlog.IN_FLIGHT).verify(history).violations().stream()
+                .map(Violation::invariant).toList();
+        return new StoryVerdict(facts.ledger().stream().filter(Charge::succeeded).count(), facts.results().size(),
+                facts.intent().map(i -> i.status().name()).orElse(null), facts.requests().size(),
+                facts.requests().stream().map(r -> r.eventId() != null ? r.eventId() : r.at().toString()).distinct().count(), facts.deadLetters().size(), broken);
+    }
+
+    public boolean consistent() {
+        return violations.isEmpty();
+    }
+
+    public String line() {
+        long redeliveries = records - events;
+        String judgement = consistent() ? "consistent"
+                : "INCONSISTENT: " + violations.stream().map(v -> v + " (" + v.promise() + ")").collect(Collectors.joining("; "));
+        return "verdict: charged " + charged + " time" + (charged == 1 ? "" : "s") + ", " + results + " result"
+                + (results == 1 ? "" : "s") + ", payment-api serves " + (served == null ? "nothing (no intent)" : served)
+                + ", " + records + " request record" + (records == 1 ? "" : "s") + " of " + events + " event"
+                + (events == 1 ? "" : "s") + (redeliveries > 0 ? " (" + redeliveries + " redelivery absorbed)".replace(
+                "redelivery", redeliveries == 1 ? "redelivery" : "redeliveries") : "")
+                + ", " + deadLetters + " dead letter" + (deadLetters == 1 ? "" : "s") + " — " + judgement;
+    }
+}
