@@ -85,6 +85,8 @@ public final class PaymentTopology {
         // Build the dead-letter envelope and route it to its class's topic.
         topology.addProcessor(DEAD_LETTERS, () -> new DeadLetterProcessor(clock, metrics, PaymentTopology::deadLetterSink),
                 VALIDATION, LEDGER);
+        // A dead letter releases its event's inbox claim in the same transaction, so a replay is not a duplicate.
+        topology.connectProcessorAndStateStores(DEAD_LETTERS, InboxProcessor.STORE);
 
         // 6. Outputs: status changes from validation and ledger; exactly one terminal result per payment.
         topology.addSink(STATUS_SINK, topics.paymentStatus().name(), new StringSerializer(), serdes.status(), VALIDATION, LEDGER);

@@ -76,10 +76,13 @@ class DeadLetterTopologyTest extends TopologyTestBase {
         assertThat(h.gateway.charges()).singleElement()
                 .satisfies(call -> assertThat(call.command().paymentId()).isEqualTo("pay-ok"));
 
-        // A redelivered poison record is a duplicate like any other.
+        // The dead letter released the poison's inbox claim (it was never applied, so a replay must get
+        // through): a relay redelivery of it is dead-lettered again, never lost and never charged.
         h.sendRaw(utf8("pay-poison"), GARBAGE, TopologyHarness.headers("evt-poison"));
-        assertThat(h.deadLetters(FailureClass.UNDESERIALIZABLE)).isEmpty();
-        assertThat(h.count(ProcessorMetrics.DEAD_LETTERS, "class", "undeserializable")).isEqualTo(1);
+        assertThat(h.deadLetters(FailureClass.UNDESERIALIZABLE)).singleElement()
+                .satisfies(again -> assertThat(again.value().getEventId()).isEqualTo("evt-poison"));
+        assertThat(h.count(ProcessorMetrics.DEAD_LETTERS, "class", "undeserializable")).isEqualTo(2);
+        assertThat(h.gateway.charges()).hasSize(1);
     }
 
     @Test

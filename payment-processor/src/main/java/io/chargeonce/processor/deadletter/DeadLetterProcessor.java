@@ -3,12 +3,14 @@ package io.chargeonce.processor.deadletter;
 import io.chargeonce.events.DeadLetter;
 import io.chargeonce.events.FailureClass;
 import io.chargeonce.processor.ProcessorMetrics;
+import io.chargeonce.processor.inbox.InboxProcessor;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.WindowStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +33,12 @@ import java.util.function.Function;
  * envelope holding the original bytes, the error and the origin. Written inside the same EOS
  * transaction as the input offset, so a poison record is dead-lettered exactly once and the
  * pipeline moves on.
+ *
+ * <p>A dead-lettered event was never applied, so its inbox claim is released in the same
+ * transaction: an operator's replay of it (same event id) is processed instead of being dropped
+ * as a duplicate. The price: a relay redelivery of a poison record is dead-lettered again rather
+ * than dropped; both copies are the same record and replaying both charges once, because the
+ * first replay that is applied keeps its claim.
  */
 public final class DeadLetterProcessor implements Processor<byte[], Rejection, byte[], DeadLetter> {
     private static final Logger log = LoggerFactory.getLogger(DeadLetterProcessor.class);
@@ -39,6 +47,7 @@ public final class DeadLetterProcessor implements Processor<byte[], Rejection, b
     private final ProcessorMetrics metrics;
     private final Function<FailureClass, String> sinkFor;
     private ProcessorContext<byte[], DeadLetter> context;
+    private WindowStore<String, Long> inbox;
 
     /** @param sinkFor the name of the sink node that writes each failure class's topic */
     public DeadLetterProcessor(Clock clock, ProcessorMetrics metrics, Function<FailureClass, String> sinkFor) {
@@ -50,6 +59,7 @@ public final class DeadLetterProcessor implements Processor<byte[], Rejection, b
     @Override
     public void init(ProcessorContext<byte[], DeadLetter> context) {
         this.context = context;
+        this.inbox = context.getStateStore(InboxProcessor.STORE);
     }
 
     @Override
@@ -60,6 +70,10 @@ public final class DeadLetterProcessor implements Processor<byte[], Rejection, b
                 rejection.origin().partition(), rejection.origin().offset(), rejection.paymentId(), rejection.eventId(),
                 rejection.failureClass(), letter.getFingerprint(), letter.getErrorMessage());
         metrics.deadLetter(rejection.failureClass());
+        if (rejection.eventId() != null) {
+            InboxProcessor.release(inbox, rejection.eventId(), rejection.origin().timestamp());
+            log.info("inbox claim on event {} released: it was dead-lettered, not applied", rejection.eventId());
+        }
         context.forward(new Record<>(rejection.key(), letter, letter.getDeadLetteredAt().toEpochMilli(), headers(rejection)),
                 sinkFor.apply(rejection.failureClass()));
     }

@@ -74,6 +74,16 @@ public final class InboxProcessor implements Processor<byte[], IncomingRequest, 
         context.forward(record);
     }
 
+    /**
+     * Releases the claim on {@code eventId} taken at {@code claimedAt} (the record timestamp the
+     * inbox saw). Called for an event that was dead-lettered, so never applied: written in the same
+     * EOS transaction as the dead letter, it lets an operator's replay of that event through, while
+     * a replay of an event that was applied still finds its claim and is dropped.
+     */
+    public static void release(WindowStore<String, Long> seen, String eventId, long claimedAt) {
+        seen.put(eventId, null, claimedAt);
+    }
+
     private Long firstSeen(String eventId, Instant at) {
         try (WindowStoreIterator<Long> hits = seen.fetch(eventId, notBeforeEpoch(at.minus(retention)), at.plus(retention))) {
             return hits.hasNext() ? hits.next().value : null;

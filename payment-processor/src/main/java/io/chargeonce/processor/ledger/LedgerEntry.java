@@ -124,5 +124,15 @@ public sealed interface LedgerEntry {
         public LedgerState state() {
             return LedgerState.NEEDS_ATTENTION;
         }
+
+        /**
+         * An operator replayed the request after fixing the cause: the next attempt, with the SAME
+         * idempotency key and first-attempt time (the provider's window still counts from there).
+         * {@code replayed} carries the replay's origin, so its dead letter (if it fails again)
+         * points at the replayed record.
+         */
+        public Attempting reopen(ChargeRequest replayed, Instant nextCheckAt) {
+            return new Attempting(replayed, idempotencyKey, attempt + 1, firstAttemptAt, nextCheckAt, null);
+        }
     }
 }

@@ -11,6 +11,7 @@ import io.chargeonce.processor.reconcile.InFlightCalls;
 import io.chargeonce.processor.reconcile.Reconciler;
 import io.chargeonce.processor.reconcile.Step;
 import io.chargeonce.schemas.EventHeaders;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serializer;
@@ -91,15 +92,55 @@ public final class LedgerProcessor implements Processor<String, ChargeRequest, O
     public void process(Record<String, ChargeRequest> record) {
         ChargeRequest request = record.value();
         LedgerEntry known = ledger.find(request.paymentId()).orElse(null);
+        int replays = replayCount(record.headers());
+        if (known instanceof LedgerEntry.NeedsAttention attention && replays > 0) {
+            reopen(attention, request, replays);
+            return;
+        }
         if (known != null) {
             metrics.ledger(true);
-            log.info("payment {} already in the ledger as {} (attempt {}); request event {} ignored",
-                    request.paymentId(), known.state(), known.attempt(), request.eventId());
+            log.info("payment {} already in the ledger as {} (attempt {}); request event {}{} ignored",
+                    request.paymentId(), known.state(), known.attempt(), request.eventId(),
+                    replays > 0 ? " (replay " + replays + ")" : "");
             return;
         }
         metrics.ledger(false);
         log.info("payment {} (event {}): recording attempt 1 and charging", request.paymentId(), request.eventId());
         execute(reconciler.begin(request, clock.instant()));
+    }
+
+    /**
+     * An operator's replay (replay count > 0) of a payment waiting for a person: re-drive it with
+     * its own key if the request is the same and the provider's window is still open. Anything
+     * else stays as it is: a person must look again.
+     */
+    private void reopen(LedgerEntry.NeedsAttention entry, ChargeRequest replayed, int replays) {
+        metrics.ledger(true);
+        if (!entry.request().toCommand(entry.idempotencyKey()).equals(replayed.toCommand(entry.idempotencyKey()))) {
+            log.warn("replay {} of event {} for payment {} ignored: its charge parameters differ from the ledger's",
+                    replays, replayed.eventId(), replayed.paymentId());
+            return;
+        }
+        reconciler.reopen(entry, replayed, clock.instant()).ifPresentOrElse(step -> {
+            log.info("payment {} (NEEDS_ATTENTION) re-driven by replay {} of event {}: attempt {} with key {}",
+                    replayed.paymentId(), replays, replayed.eventId(), step.next().attempt(), entry.idempotencyKey());
+            execute(step);
+        }, () -> log.warn("replay {} of event {} for payment {} ignored: the provider's idempotency window since {} "
+                        + "has passed, charging again could charge twice", replays, replayed.eventId(),
+                replayed.paymentId(), entry.firstAttemptAt()));
+    }
+
+    /** The {@link EventHeaders#REPLAY_COUNT} header; 0 when absent or unreadable. */
+    static int replayCount(Headers headers) {
+        Header header = headers.lastHeader(EventHeaders.REPLAY_COUNT);
+        if (header == null || header.value() == null) {
+            return 0;
+        }
+        try {
+            return Math.max(0, Integer.parseInt(new String(header.value(), StandardCharsets.UTF_8).trim()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /** Applies finished calls, then re-drives what is due. Runs on the stream thread. */

@@ -9,6 +9,7 @@ import io.chargeonce.processor.ledger.LedgerEntry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The charging policy, as pure decisions: given a ledger entry, what the provider said and the
@@ -48,6 +49,18 @@ public final class Reconciler {
     public Step begin(ChargeRequest request, Instant now) {
         String key = IdempotencyKeys.forPayment(request.paymentId());
         return new Step.Call(LedgerEntry.Attempting.first(request, key, now, now.plus(callDeadline)), CallKind.CHARGE);
+    }
+
+    /**
+     * An operator replayed the request of a NEEDS_ATTENTION payment: charge again with the same key
+     * (the provider answers a key it already settled with that answer, so this cannot charge
+     * twice), but only inside the idempotency window since the first attempt; past it, empty.
+     */
+    public Optional<Step> reopen(LedgerEntry.NeedsAttention entry, ChargeRequest replayed, Instant now) {
+        if (!now.isBefore(entry.firstAttemptAt().plus(idempotencyWindow))) {
+            return Optional.empty();
+        }
+        return Optional.of(new Step.Call(entry.reopen(replayed, now.plus(callDeadline)), CallKind.CHARGE));
     }
 
     /** The provider answered a call of the entry's current attempt. */
