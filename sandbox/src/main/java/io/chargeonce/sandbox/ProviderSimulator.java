@@ -82,6 +82,16 @@ public final class ProviderSimulator implements AutoCloseable {
         LOG.info("provider faults set to {}", faults);
     }
 
+    /**
+     * Refuses every charge with a 400 {@code invalid_request_error} carrying {@code code} (a terminal
+     * rejection, as when an account is not activated) until called with null. Nothing is stored under
+     * the refused keys, so a later charge with the same key goes through.
+     */
+    public void refuseCharges(String code) {
+        state.setRejectionCode(code);
+        LOG.info("provider refuses charges: {}", code == null ? "no longer" : code);
+    }
+
     public ProviderFaults faults() {
         return state.faults();
     }

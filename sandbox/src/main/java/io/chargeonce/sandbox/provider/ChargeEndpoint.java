@@ -24,6 +24,7 @@ public final class ChargeEndpoint implements HttpHandler {
     static final String PATH = "/v1/charges";
     private static final Logger LOG = LoggerFactory.getLogger(ChargeEndpoint.class);
 
+    private final ProviderState state;
     private final ChargeBook book;
     private final FaultDice dice;
     private final Counters counters;
@@ -32,6 +33,7 @@ public final class ChargeEndpoint implements HttpHandler {
 
     /** {@code ids} generates charge ids; seeded, so a run's ids are reproducible. */
     public ChargeEndpoint(ProviderState state, Clock clock, RandomGenerator ids) {
+        this.state = state;
         this.book = state.book();
         this.dice = state.dice();
         this.counters = state.counters();
@@ -70,6 +72,14 @@ public final class ChargeEndpoint implements HttpHandler {
             request = ChargeRequest.fromJson(Exchanges.readJson(exchange));
         } catch (IllegalArgumentException e) {
             Exchanges.sendError(exchange, 400, "invalid_request_error", "parameter_invalid", e.getMessage());
+            return;
+        }
+        String refusal = state.rejectionCode();
+        if (refusal != null) {
+            // An account-level refusal (e.g. not activated): the request itself is refused, nothing is stored
+            // under the key, so the same key succeeds once the refusal is lifted.
+            LOG.debug("charge key {} refused: {}", key, refusal);
+            Exchanges.sendError(exchange, 400, "invalid_request_error", refusal, "Charges are refused: " + refusal + ".");
             return;
         }
         switch (book.claim(key, request)) {

@@ -11,6 +11,7 @@ public final class ProviderState {
     private final ChargeBook book = new ChargeBook();
     private final FaultDice dice = new FaultDice(ProviderFaults.none());
     private final Counters counters = new Counters();
+    private volatile String rejectionCode;
 
     public ChargeBook book() {
         return book;
@@ -41,8 +42,18 @@ public final class ProviderState {
         return counters.snapshot(book.inFlight());
     }
 
+    /** The code every charge is refused with (400, nothing stored), or null when charges are accepted. */
+    public String rejectionCode() {
+        return rejectionCode;
+    }
+
+    public void setRejectionCode(String code) {
+        this.rejectionCode = code;
+    }
+
     /** Clears the ledger, every key, the counters and the faults. */
     public void reset() {
+        rejectionCode = null;
         dice.set(ProviderFaults.none());
         book.clear();
         counters.clear();
