@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         version = "chargeonce 0.1.0",
         description = "Payments that happen exactly once, and a system that tells the truth about them.",
         subcommands = {DemoCommand.class, UpCommand.class, VerifyCommand.class, StormCommand.class, FaultsCommand.class,
-                PaymentCommand.class,
+                PaymentCommand.class, io.chargeonce.cli.deadletter.DltCommand.class,
                 io.chargeonce.cli.service.ServiceCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -1,0 +1,73 @@
+package io.chargeonce.cli.deadletter;
+
+import io.chargeonce.schemas.Topics;
+import org.apache.kafka.clients.CommonClientConfigs;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Properties;
+
+/**
+ * Where the dead letters are and who is acting on them. The replay tool uses its own Kafka client
+ * settings ({@code clientProperties}, e.g. {@code security.protocol}, {@code sasl.*}), never the
+ * services', so a broker with ACLs can allow this principal to read the dead-letter topics and
+ * write only the request, parking and audit topics, and nothing else.
+ *
+ * @param principal who is acting: written into every audit record; with SASL it should be the
+ *                  authenticated user the client properties log in as
+ */
+public record DltSettings(String bootstrapServers, String registryUrl, Topics topics, Properties clientProperties,
+                          String principal) {
+
+    public static final String DEFAULT_BOOTSTRAP_SERVERS = "127.0.0.1:9092";
+    public static final String DEFAULT_REGISTRY_URL = "http://127.0.0.1:8081/apis/ccompat/v7";
+    public static final String DEFAULT_TOPIC_PREFIX = "chargeonce";
+
+    public DltSettings {
+        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        Objects.requireNonNull(registryUrl, "registryUrl");
+        Objects.requireNonNull(topics, "topics");
+        clientProperties = copy(clientProperties == null ? new Properties() : clientProperties);
+        if (principal == null || principal.isBlank()) {
+            throw new IllegalArgumentException("a replay needs a principal to record in its audit");
+        }
+    }
+
+    /** The OS user, the default principal. */
+    public static String osUser() {
+        String user = System.getProperty("user.name");
+        return user == null || user.isBlank() ? "unknown" : user;
+    }
+
+    /** Reads a Kafka client properties file, like Kafka tools' {@code --command-config}. */
+    public static Properties load(Path file) {
+        Properties properties = new Properties();
+        if (file == null) {
+            return properties;
+        }
+        try (Reader reader = Files.newBufferedReader(file)) {
+            properties.load(reader);
+            return properties;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read client config " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The client properties on top of the bootstrap servers; the file wins for everything it sets. */
+    Properties client(String role) {
+        Properties props = new Properties();
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(CommonClientConfigs.CLIENT_ID_CONFIG, "chargeonce-dlt-" + role + "-" + principal);
+        props.putAll(clientProperties);
+        return props;
+    }
+
+    private static Properties copy(Properties source) {
+        Properties copy = new Properties();
+        copy.putAll(source);
+        return copy;
+    }
+}
