@@ -135,7 +135,8 @@ public record PaymentStory(String paymentId, List<StoryLine> lines, StoryVerdict
         String attempt = "attempt " + status.attempt();
         String text = switch (status.status()) {
             case PENDING -> status.reason() == null ? "status PENDING, " + attempt
-                    : "status PENDING, " + attempt + " outcome unknown (" + status.reason() + "): reconcile by key "
+                    : "status PENDING, " + attempt + " outcome unknown ("
+                    + status.reason().replaceFirst("^attempt " + status.attempt() + ": ", "") + "): reconcile by key "
                     + providerKey + " after a backoff";
             case CONFIRMED -> "status CONFIRMED, " + attempt + ", charge " + status.providerChargeId()
                     + (status.attempt() > 1 ? "; settled by a reconcile: looked up by key, charged again with the same key "
@@ -146,16 +147,22 @@ public record PaymentStory(String paymentId, List<StoryLine> lines, StoryVerdict
         return new StoryLine(status.occurredAt(), status.at().toString(), text);
     }
 
-    /** The provider's ledger entries, dated by the key lookup where it names the same charge. */
+    /**
+     * The provider's ledger entries, dated by the key lookup where it names the same charge. The
+     * provider keeps seconds; the processor charges only after the request reached Kafka, so a charge
+     * is placed no earlier than the first request record instead of before the intent it pays for.
+     */
     private static void charges(PaymentFacts facts, List<StoryLine> lines) {
         Map<String, Instant> created = facts.lookup().stream().filter(c -> c.created() != null)
                 .collect(Collectors.toMap(KeyedCharge::id, KeyedCharge::created, (a, b) -> a));
+        Instant relayed = facts.requests().stream().map(Relayed::timestamp).min(Comparator.naturalOrder()).orElse(null);
         for (Charge charge : facts.ledger()) {
             boolean ourKey = facts.idempotencyKey().equals(charge.idempotencyKey());
-            lines.add(new StoryLine(created.get(charge.id()), "provider ledger", "charge " + charge.id() + " "
+            Instant second = created.get(charge.id());
+            Instant order = second == null || relayed == null || second.isAfter(relayed) ? second : relayed;
+            lines.add(new StoryLine(order, second, "provider ledger", "charge " + charge.id() + " "
                     + charge.status() + ", amount " + charge.amount() + " (minor units), under key " + charge.idempotencyKey()
-                    + (ourKey ? "" : " — NOT this payment's key: a charge chargeonce's idempotency could not stop")
-                    + (created.containsKey(charge.id()) ? " (time to the second, as the provider keeps it)" : "")));
+                    + (ourKey ? "" : " — NOT this payment's key: a charge chargeonce's idempotency could not stop")));
         }
     }
 
