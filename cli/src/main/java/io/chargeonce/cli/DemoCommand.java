@@ -2,10 +2,14 @@ package io.chargeonce.cli;
 
 import io.chargeonce.cli.demo.Demo;
 import io.chargeonce.cli.demo.DemoReport;
+import io.chargeonce.cli.story.FactsReader;
+import io.chargeonce.cli.story.PaymentStory;
+import io.chargeonce.cli.verify.HistorySources;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
@@ -44,11 +48,23 @@ public final class DemoCommand implements Callable<Integer> {
         long started = System.nanoTime();
         try (Stack stack = Stack.start(options, out)) {
             out.println(stack.describe());
-            DemoReport report = new Demo(stack,
-                    new Demo.Settings(payments, clients, seed, relayDuplicates, Duration.ofSeconds(90)), out).run();
+            Demo demo = new Demo(stack, new Demo.Settings(payments, clients, seed, relayDuplicates, Duration.ofSeconds(90)), out);
+            DemoReport report = demo.run();
             report.print(out);
+            demo.storyPayment().ifPresent(id -> tellStory(stack, id, out));
             out.printf("demo finished in %.1f s (start-up included)%n", (System.nanoTime() - started) / 1e9);
             return report.holds() ? 0 : 1;
+        }
+    }
+
+    /** One payment's whole story, as {@code chargeonce payment <id>} tells it; a story that cannot be read is only a warning. */
+    private static void tellStory(Stack stack, String paymentId, PrintStream out) {
+        out.println();
+        out.println("one payment's whole story (`./chargeonce payment " + paymentId + "` tells it for any payment):");
+        try {
+            out.print(PaymentStory.of(new FactsReader(HistorySources.of(stack), Clock.systemUTC()).read(paymentId)).render());
+        } catch (RuntimeException e) {
+            out.println("warning: could not read the story of payment " + paymentId + ": " + e.getMessage());
         }
     }
 }

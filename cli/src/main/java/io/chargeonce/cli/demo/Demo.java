@@ -1,8 +1,10 @@
 package io.chargeonce.cli.demo;
 
 import io.chargeonce.cli.Stack;
+import io.chargeonce.cli.story.StoryPick;
 import io.chargeonce.cli.verify.Backlog;
 import io.chargeonce.cli.verify.Drain;
+import io.chargeonce.cli.verify.History;
 import io.chargeonce.cli.verify.HistoryReader;
 import io.chargeonce.cli.verify.HistorySources;
 import io.chargeonce.cli.verify.HistoryVerifier;
@@ -27,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Random;
 import java.util.UUID;
@@ -52,6 +55,7 @@ public final class Demo {
     private final Stack stack;
     private final Settings settings;
     private final PrintStream out;
+    private Optional<String> storyPayment = Optional.empty();
 
     public Demo(Stack stack, Settings settings, PrintStream out) {
         this.stack = stack;
@@ -87,6 +91,11 @@ public final class Demo {
         Verdict verdict = verify();
         return new DemoReport(journeys, verdict, stack.sandbox().provider().stats(),
                 Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /** The payment whose story is worth telling at the end (see {@link StoryPick}); empty before {@link #run}. */
+    public Optional<String> storyPayment() {
+        return storyPayment;
     }
 
     /** Re-sends some request events byte for byte (same event id) and one undecodable record. */
@@ -151,7 +160,9 @@ public final class Demo {
                 out.printf("warning: not drained %d s after the clients stopped (%s); the verifier judges what is left as stuck%n",
                         DRAIN_DEADLINE.toSeconds(), drain);
             }
-            return new HistoryVerifier(Backlog.DRAINED).verify(reader.read());
+            History history = reader.read();
+            storyPayment = StoryPick.mostEventful(history);
+            return new HistoryVerifier(Backlog.DRAINED).verify(history);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the backlog to drain", e);
