@@ -1,5 +1,6 @@
 package io.chargeonce.cli.story;
 
+import io.chargeonce.cli.story.PaymentFacts.Aborted;
 import io.chargeonce.cli.story.PaymentFacts.DeadLettered;
 import io.chargeonce.cli.story.PaymentFacts.Relayed;
 import io.chargeonce.cli.story.PaymentFacts.Settlement;
@@ -50,6 +51,9 @@ import java.util.stream.Collectors;
  * ledger and its answer for the payment's key, and payment-api's row, read last so the status it
  * serves is at least as new as the events before it.
  *
+ * <p>The status and result topics are read a second time {@code read_uncommitted}, only to find
+ * this payment's writes of aborted transactions: the trace a crash or a fenced zombie leaves.
+ *
  * <p>Records are matched by key before anything is decoded (every chargeonce topic is keyed by
  * payment id), so only this payment's records are ever deserialized, each once. A dead letter whose
  * key is not the payment id (a poison record's own key) still belongs to the story when it carries
@@ -77,7 +81,11 @@ public final class FactsReader {
         List<String> names = new ArrayList<>(List.of(catalog.paymentRequests().name(), catalog.paymentStatus().name(),
                 catalog.paymentConfirmed().name(), catalog.paymentFailed().name()));
         names.addAll(deadLetterTopics.keySet());
-        Map<String, Snapshot> topics = new TopicReader(sources.bootstrapServers()).snapshots(names, Isolation.READ_COMMITTED);
+        TopicReader reader = new TopicReader(sources.bootstrapServers());
+        Map<String, Snapshot> topics = reader.snapshots(names, Isolation.READ_COMMITTED);
+        List<String> transactional = List.of(catalog.paymentStatus().name(), catalog.paymentConfirmed().name(),
+                catalog.paymentFailed().name());
+        List<Aborted> aborted = aborted(topics, reader.snapshots(transactional, Isolation.READ_UNCOMMITTED), key);
 
         List<Undecodable> unreadable = new ArrayList<>();
         List<Relayed> requests = mine(topics.get(catalog.paymentRequests().name()), key).stream()
@@ -113,7 +121,25 @@ public final class FactsReader {
                 intent.isPresent() ? "found" : "absent", requests.size(), statuses.size(), results.size(),
                 deadLetters.size(), ledger.size());
         return new PaymentFacts(paymentId, intent, requests, statuses, results, deadLetters, providerKey, ledger, lookup,
-                unreadable, clock.instant());
+                unreadable, aborted, clock.instant());
+    }
+
+    /**
+     * This payment's records a {@code read_uncommitted} reader saw below the committed read's last
+     * stable offset that the committed read did not: below that offset every transaction is decided,
+     * so each was written by one that aborted (a processor that crashed or was fenced mid-transaction).
+     */
+    private static List<Aborted> aborted(Map<String, Snapshot> committed, Map<String, Snapshot> uncommitted, byte[] key) {
+        List<Aborted> aborted = new ArrayList<>();
+        uncommitted.forEach((topic, snapshot) -> {
+            Snapshot visible = committed.get(topic);
+            Set<Coordinates> seen = mine(visible, key).stream().map(FactsReader::at).collect(Collectors.toSet());
+            mine(snapshot, key).stream()
+                    .filter(r -> r.offset() < visible.endOffset(r.partition()))
+                    .filter(r -> !seen.contains(at(r)))
+                    .forEach(r -> aborted.add(new Aborted(Instant.ofEpochMilli(r.timestamp()), at(r))));
+        });
+        return aborted;
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> mine(Snapshot snapshot, byte[] key) {

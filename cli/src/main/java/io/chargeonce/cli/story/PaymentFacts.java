@@ -22,11 +22,14 @@ import java.util.Optional;
  * @param ledger        the provider's ledger entries naming this payment or its key
  * @param lookup        what the provider answers for the key today
  * @param unreadable    records keyed by this payment that did not decode, each with its problem
+ * @param aborted       this payment's status and result records that only a {@code read_uncommitted}
+ *                      reader sees below the last stable offset: writes of transactions that aborted
  * @param readAt        when the facts were read (the provider lookup's answer is as of then)
  */
 public record PaymentFacts(String paymentId, Optional<Intent> intent, List<Relayed> requests, List<StatusChange> statuses,
                            List<Settlement> results, List<DeadLettered> deadLetters, String idempotencyKey,
-                           List<Charge> ledger, List<KeyedCharge> lookup, List<Undecodable> unreadable, Instant readAt) {
+                           List<Charge> ledger, List<KeyedCharge> lookup, List<Undecodable> unreadable, List<Aborted> aborted,
+                           Instant readAt) {
 
     public PaymentFacts {
         requests = List.copyOf(requests);
@@ -36,6 +39,7 @@ public record PaymentFacts(String paymentId, Optional<Intent> intent, List<Relay
         ledger = List.copyOf(ledger);
         lookup = List.copyOf(lookup);
         unreadable = List.copyOf(unreadable);
+        aborted = List.copyOf(aborted);
     }
 
     /** Whether any system knows this payment at all. */
@@ -74,6 +78,10 @@ public record PaymentFacts(String paymentId, Optional<Intent> intent, List<Relay
      */
     public record DeadLettered(String failureClass, String errorClass, String errorMessage, String fingerprint,
                                String eventId, Coordinates origin, Instant at, Coordinates coordinates) {
+    }
+
+    /** A status or result record of an aborted transaction: never seen by read_committed consumers. */
+    public record Aborted(Instant timestamp, Coordinates at) {
     }
 
     /** A record keyed by this payment that did not decode; the problem names no field values. */

@@ -50,6 +50,9 @@ public record PaymentStory(String paymentId, List<StoryLine> lines, StoryVerdict
         charges(facts, lines);
         facts.results().forEach(result -> lines.add(result(result)));
         facts.unreadable().forEach(u -> lines.add(undecodable(u)));
+        facts.aborted().forEach(a -> lines.add(new StoryLine(a.timestamp(), a.at().toString(), "written by a transaction "
+                + "that aborted (a processor crashed or was fenced): invisible to read_committed consumers, "
+                + "only the committed records around it count")));
         lines.add(lookup(facts));
         // time order; a source that keeps no time goes last; equal times keep the order of the journey
         List<StoryLine> ordered = lines.stream()

@@ -27,10 +27,11 @@ import java.util.stream.Collectors;
  * @param served     the status payment-api serves, or null if it holds no intent
  * @param records    request records, redeliveries included
  * @param events     distinct request events among them
+ * @param abortedWrites status and result records of aborted transactions (invisible to read_committed)
  * @param violations the invariants this payment breaks; empty if consistent
  */
 public record StoryVerdict(long charged, int results, String served, int records, long events, int deadLetters,
-                           List<Invariant> violations) {
+                           int abortedWrites, List<Invariant> violations) {
 
     public StoryVerdict {
         violations = List.copyOf(violations);
@@ -44,7 +45,7 @@ public record StoryVerdict(long charged, int results, String served, int records
                 facts.requests().stream().map(r -> new Request(id, r.eventId(), r.at())).toList(),
                 facts.statuses().stream().map(s -> new StatusEvent(id, s.eventId(), s.status(), s.reason(), s.at())).toList(),
                 facts.results().stream().map(r -> new Result(id, r.eventId(), r.outcome(), r.coordinates())).toList(),
-                0,
+                facts.aborted().size(),
                 facts.deadLetters().stream().map(d -> new DeadLetterRecord(id, d.eventId(), d.origin(), d.coordinates())).toList(),
                 facts.ledger(),
                 0,
@@ -53,7 +54,7 @@ public record StoryVerdict(long charged, int results, String served, int records
                 .map(Violation::invariant).toList();
         return new StoryVerdict(facts.ledger().stream().filter(Charge::succeeded).count(), facts.results().size(),
                 facts.intent().map(i -> i.status().name()).orElse(null), facts.requests().size(),
-                facts.requests().stream().map(r -> r.eventId() != null ? r.eventId() : r.at().toString()).distinct().count(), facts.deadLetters().size(), broken);
+                facts.requests().stream().map(r -> r.eventId() != null ? r.eventId() : r.at().toString()).distinct().count(), facts.deadLetters().size(), facts.aborted().size(), broken);
     }
 
     public boolean consistent() {
@@ -69,6 +70,8 @@ public record StoryVerdict(long charged, int results, String served, int records
                 + ", " + records + " request record" + (records == 1 ? "" : "s") + " of " + events + " event"
                 + (events == 1 ? "" : "s") + (redeliveries > 0 ? " (" + redeliveries + " redelivery absorbed)".replace(
                 "redelivery", redeliveries == 1 ? "redelivery" : "redeliveries") : "")
-                + ", " + deadLetters + " dead letter" + (deadLetters == 1 ? "" : "s") + " — " + judgement;
+                + ", " + deadLetters + " dead letter" + (deadLetters == 1 ? "" : "s")
+                + (abortedWrites > 0 ? ", " + abortedWrites + " aborted write" + (abortedWrites == 1 ? "" : "s") + " (never visible)" : "")
+                + " — " + judgement;
     }
 }

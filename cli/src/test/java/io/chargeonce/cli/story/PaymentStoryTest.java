@@ -34,7 +34,7 @@ class PaymentStoryTest {
                 List.of(new Settlement("r1", Outcome.CONFIRMED, "charge ch_1", 1, T0.plusMillis(400), at("confirmed", 0))),
                 List.of(), KEY,
                 List.of(new Charge("ch_1", KEY, ID, 1250, "succeeded"), new Charge("ch_2", "retry-" + ID, ID, 1250, "succeeded")),
-                List.of(new KeyedCharge("ch_1", "succeeded", 1250, "EUR", T0.plusMillis(300))), List.of(), T0.plusSeconds(5));
+                List.of(new KeyedCharge("ch_1", "succeeded", 1250, "EUR", T0.plusMillis(300))), List.of(), List.of(), T0.plusSeconds(5));
 
         PaymentStory story = PaymentStory.of(facts);
 
@@ -53,7 +53,7 @@ class PaymentStoryTest {
                 List.of(),
                 List.of(new DeadLettered("UNDESERIALIZABLE", "org.apache.avro.AvroRuntimeException", "not Confluent wire format",
                         "fp-1234", "e9", at("requests", 0), T0.plusMillis(40), at("dlt.undeserializable", 0))),
-                "chargeonce-" + poison, List.of(), List.of(), List.of(), T0.plusSeconds(5));
+                "chargeonce-" + poison, List.of(), List.of(), List.of(), List.of(), T0.plusSeconds(5));
 
         PaymentStory story = PaymentStory.of(facts);
 
@@ -68,13 +68,13 @@ class PaymentStoryTest {
     }
 
     @Test
-    void aChargeTheProviderDatesToTheSecondIsToldAfterTheRequestThatCausedItAndPrintedToTheSecond() {
+    void aChargeDatedToTheSecondIsToldAfterItsRequestAndAnAbortedWriteIsShownButNeverCounted() {
         // relay at +200 ms, the provider says "in second 05" (floor: before the intent), PENDING at +900 ms
         PaymentFacts facts = new PaymentFacts(ID, Optional.of(intent(PaymentStatus.PENDING)), List.of(relayed("e1", 0, 200)),
                 List.of(status(PaymentStatus.PENDING, 1, null, 900, 1)), List.of(), List.of(), KEY,
                 List.of(new Charge("ch_1", KEY, ID, 1250, "succeeded")),
                 List.of(new KeyedCharge("ch_1", "succeeded", 1250, "EUR", Instant.parse("2026-01-02T03:04:05Z"))),
-                List.of(), T0.plusSeconds(5));
+                List.of(), List.of(new PaymentFacts.Aborted(T0.plusMillis(700), at("confirmed", 0))), T0.plusSeconds(5));
 
         String story = PaymentStory.of(facts).render();
 
@@ -82,7 +82,9 @@ class PaymentStoryTest {
         assertThat(story.indexOf("charge ch_1 succeeded")).isLessThan(story.indexOf("status PENDING"));
         assertThat(story).containsPattern("2026-01-02 03:04:05Z +provider ledger +charge ch_1")
                 .contains("status PENDING, attempt 1 outcome unknown (connection reset): reconcile by key " + KEY)
-                .doesNotContain("(attempt 1: connection reset)");
+                .doesNotContain("(attempt 1: connection reset)")
+                .containsPattern("chargeonce.confirmed-0@0 +written by a transaction that aborted")
+                .contains("1 aborted write (never visible) — consistent");
     }
 
     @Test
