@@ -22,13 +22,14 @@ class ApiConfigTest {
     @Test
     void namesEveryProblemAtOnce() {
         assertThatThrownBy(() -> ApiConfig.builder().httpPort(70_000).jdbcUrl("jdbc:mysql://x/y").registryUrl("nope")
-                .idempotencyLockTimeout(Duration.ZERO).dbPoolSize(1).build())
+                .idempotencyLockTimeout(Duration.ZERO).dbPoolSize(1).statusMaxBatch(0).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("httpPort")
                 .hasMessageContaining("jdbcUrl")
                 .hasMessageContaining("registryUrl")
                 .hasMessageContaining("idempotencyLockTimeout")
-                .hasMessageContaining("dbPoolSize");
+                .hasMessageContaining("dbPoolSize")
+                .hasMessageContaining("statusMaxBatch");
     }
 
     @Test
@@ -37,12 +38,14 @@ class ApiConfigTest {
                 "CHARGEONCE_API_HTTP_PORT", "9999",
                 "CHARGEONCE_API_JDBC_PASSWORD", "s3cret",
                 "CHARGEONCE_API_TOPIC_PREFIX", "acme",
-                "CHARGEONCE_API_IDEMPOTENCY_LOCK_TIMEOUT", "PT0.5S"));
+                "CHARGEONCE_API_IDEMPOTENCY_LOCK_TIMEOUT", "PT0.5S",
+                "CHARGEONCE_API_STATUS_MAX_BATCH", "200"));
 
         assertThat(config.httpPort()).isEqualTo(9999);
         assertThat(config.jdbcPassword()).isEqualTo("s3cret");
         assertThat(config.topics().paymentStatus().name()).isEqualTo("acme.payment-status.v1");
         assertThat(config.idempotencyLockTimeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(config.statusMaxBatch()).isEqualTo(200);
         assertThat(config.toString()).doesNotContain("s3cret");
     }
 

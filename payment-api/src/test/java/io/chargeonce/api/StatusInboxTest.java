@@ -21,8 +21,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -165,6 +172,126 @@ class StatusInboxTest {
                 assertThat(committed.get(partition).offset()).isGreaterThan(offset);
             });
         }
+    }
+
+    @Test
+    void aBatchWithDuplicatesAndSeveralEventsPerPaymentEndsWhereOneByOneWould() throws Exception {
+        String p1 = newPayment();
+        String p2 = newPayment();
+        String p3 = newPayment();
+        PaymentStatusChanged earlier = event(p3, PaymentStatus.NEEDS_ATTENTION, "provider timed out", null);
+        publish(earlier);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(payment(p3).get("status").asText()).isEqualTo("NEEDS_ATTENTION"));
+        double applied = fixture.counter(INBOX, "applied");
+        double duplicates = fixture.counter(INBOX, "duplicate");
+        double illegal = fixture.counter(INBOX, "illegal_transition");
+        double undecodable = fixture.counter(INBOX, "undecodable");
+
+        PaymentStatusChanged p1Pending = event(p1, PaymentStatus.PENDING, null, null);
+        PaymentStatusChanged p1Confirmed = event(p1, PaymentStatus.CONFIRMED, null, "ch_b1");
+        // Illegal after the CONFIRMED before it in the same batch, although the table still says PENDING.
+        PaymentStatusChanged p1Failed = event(p1, PaymentStatus.FAILED, "card_declined", null);
+        PaymentStatusChanged p2Attention = event(p2, PaymentStatus.NEEDS_ATTENTION, "provider timed out", "ch_b2");
+        PaymentStatusChanged p2Refreshed = event(p2, PaymentStatus.NEEDS_ATTENTION, "reconcile found no charge", null);
+        PaymentStatusChanged p2Failed = event(p2, PaymentStatus.FAILED, "card_declined", null);
+        PaymentStatusChanged p3Confirmed = event(p3, PaymentStatus.CONFIRMED, null, "ch_b3");
+        List<PaymentStatusChanged> batch = List.of(p1Pending, p1Confirmed, p1Confirmed, p1Failed, p2Attention,
+                p2Refreshed, p2Failed, earlier, p3Confirmed);
+        // One Kafka transaction: read_committed sees all of it at once, so it arrives as one poll,
+        // with an undecodable record in the middle.
+        inTransaction(p -> {
+            batch.subList(0, 4).forEach(e -> p.send(record(e)));
+            p.send(new ProducerRecord<>(fixture.topics.paymentStatus().name(), p2, "not avro".getBytes(StandardCharsets.UTF_8)));
+            batch.subList(4, batch.size()).forEach(e -> p.send(record(e)));
+        }, true);
+
+        // Expected, as if applied one by one: p1 CONFIRMED (its FAILED illegal), p2 FAILED with the
+        // last reason and the charge id its first event brought, p3 CONFIRMED; the in-batch repeat
+        // and the redelivered earlier event change nothing.
+        await().atMost(Duration.ofSeconds(20)).until(() -> fixture.counter(INBOX, "applied") == applied + 6
+                && fixture.counter(INBOX, "duplicate") == duplicates + 2
+                && fixture.counter(INBOX, "illegal_transition") == illegal + 1
+                && fixture.counter(INBOX, "undecodable") == undecodable + 1);
+        assertThat(payment(p1).get("status").asText()).isEqualTo("CONFIRMED");
+        assertThat(payment(p1).has("reason")).isFalse();
+        assertThat(payment(p2).get("status").asText()).isEqualTo("FAILED");
+        assertThat(payment(p2).get("reason").asText()).isEqualTo("card_declined");
+        assertThat(payment(p3).get("status").asText()).isEqualTo("CONFIRMED");
+        try (Connection db = fixture.connect()) {
+            assertThat(chargeIds(db, p1, p2, p3)).containsExactly("ch_b1", "ch_b2", "ch_b3");
+            // Claimed in one transaction: the batch's claims share its one timestamp.
+            try (PreparedStatement claims = db.prepareStatement(
+                    "SELECT count(*), count(DISTINCT received_at) FROM status_inbox WHERE event_id = ANY(?)")) {
+                claims.setArray(1, db.createArrayOf("text", batch.stream()
+                        .filter(e -> e != earlier).map(PaymentStatusChanged::getEventId).distinct().toArray()));
+                try (ResultSet row = claims.executeQuery()) {
+                    row.next();
+                    assertThat(row.getInt(1)).isEqualTo(7);
+                    assertThat(row.getInt(2)).isEqualTo(1);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aDatabaseFailureRewindsTheBatchWhichIsAppliedOnceLater() throws Exception {
+        String p1 = newPayment();
+        String p2 = newPayment();
+        double applied = fixture.counter(INBOX, "applied");
+        double duplicates = fixture.counter(INBOX, "duplicate");
+        try (Connection db = fixture.connect(); Statement sql = db.createStatement()) {
+            // Every claim fails until the trigger goes; the sequence (not rolled back) counts the tries.
+            sql.execute("CREATE SEQUENCE inbox_refusals");
+            sql.execute("""
+                    CREATE FUNCTION refuse_inbox() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN PERFORM nextval('inbox_refusals'); RAISE EXCEPTION 'refused by the test'; END $$""");
+            sql.execute("CREATE TRIGGER refuse_inbox BEFORE INSERT ON status_inbox "
+                    + "FOR EACH STATEMENT EXECUTE FUNCTION refuse_inbox()");
+            try {
+                inTransaction(p -> {
+                    p.send(record(event(p1, PaymentStatus.PENDING, null, null)));
+                    p.send(record(event(p1, PaymentStatus.CONFIRMED, null, "ch_r1")));
+                    p.send(record(event(p2, PaymentStatus.FAILED, "card_declined", null)));
+                }, true);
+                // Two refusals: the batch failed, was rewound, came back and failed again.
+                await().atMost(Duration.ofSeconds(20)).until(() -> refusals(sql) >= 2);
+                assertThat(payment(p1).get("status").asText()).isEqualTo("PENDING");
+                assertThat(payment(p2).get("status").asText()).isEqualTo("PENDING");
+            } finally {
+                sql.execute("DROP TRIGGER refuse_inbox ON status_inbox");
+                sql.execute("DROP FUNCTION refuse_inbox()");
+                sql.execute("DROP SEQUENCE inbox_refusals");
+            }
+        }
+
+        // Nothing was lost to the failures, nothing applied twice after them.
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(payment(p1).get("status").asText()).isEqualTo("CONFIRMED");
+            assertThat(payment(p2).get("status").asText()).isEqualTo("FAILED");
+        });
+        assertThat(fixture.counter(INBOX, "applied")).isEqualTo(applied + 3);
+        assertThat(fixture.counter(INBOX, "duplicate")).isEqualTo(duplicates);
+    }
+
+    private static long refusals(Statement sql) throws SQLException {
+        try (ResultSet row = sql.executeQuery("SELECT last_value, is_called FROM inbox_refusals")) {
+            row.next();
+            return row.getBoolean(2) ? row.getLong(1) : 0;
+        }
+    }
+
+    private static List<String> chargeIds(Connection db, String... paymentIds) throws SQLException {
+        List<String> chargeIds = new ArrayList<>();
+        try (PreparedStatement select = db.prepareStatement("SELECT provider_charge_id FROM payments WHERE id = ?")) {
+            for (String paymentId : paymentIds) {
+                select.setObject(1, UUID.fromString(paymentId));
+                try (ResultSet row = select.executeQuery()) {
+                    chargeIds.add(row.next() ? row.getString(1) : null);
+                }
+            }
+        }
+        return chargeIds;
     }
 
     private static String newPayment() {

@@ -12,14 +12,29 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 
 /**
- * Applies one status event to the payment it names, in one Postgres transaction that first claims
- * the event id in {@code status_inbox}. The claim is an insert that does nothing on a known id, so
- * a redelivered event changes nothing even when two consumers race on it; and because the claim
- * commits with the status change, a crash in between leaves neither.
+ * Applies a batch of status events to the payments they name, in ONE Postgres transaction that
+ * first claims the batch's event ids in {@code status_inbox}. The claim is a single insert that
+ * does nothing on a known id and returns the ids it did insert, so a redelivered event changes
+ * nothing even when two consumers race on it; and because the claims commit with the status
+ * changes, a crash in between leaves neither.
+ *
+ * <p>One transaction per batch instead of per event is the point: each commit waits for an
+ * fsync, and with one per event the inbox topped out at ~320 events/s, below what a storm
+ * produces. Within the batch the claimed events are applied in topic order through
+ * {@link PaymentMoves}, so several events for one payment end in the state one-by-one application
+ * would have reached; the payments are row-locked (in id order, so two appliers cannot deadlock)
+ * until the commit.
  */
 public final class StatusApplier {
 
@@ -33,14 +48,21 @@ public final class StatusApplier {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** @throws SQLException if the database failed; nothing was claimed or changed, retry the event */
-    public InboxOutcome apply(PaymentStatusChanged event) throws SQLException {
+    /**
+     * @param events in their order on the status topic (per partition; a payment lives on one)
+     * @return what became of each event, index for index
+     * @throws SQLException if the database failed; nothing of the batch was claimed or changed, retry it whole
+     */
+    public List<InboxOutcome> apply(List<PaymentStatusChanged> events) throws SQLException {
+        if (events.isEmpty()) {
+            return List.of();
+        }
         try (Connection transaction = dataSource.getConnection()) {
             transaction.setAutoCommit(false);
             try {
-                InboxOutcome outcome = applyIn(transaction, event);
+                List<InboxOutcome> outcomes = applyIn(transaction, events);
                 transaction.commit();
-                return outcome;
+                return outcomes;
             } catch (SQLException | RuntimeException e) {
                 try {
                     transaction.rollback();
@@ -52,71 +74,118 @@ public final class StatusApplier {
         }
     }
 
-    private InboxOutcome applyIn(Connection transaction, PaymentStatusChanged event) throws SQLException {
+    private List<InboxOutcome> applyIn(Connection transaction, List<PaymentStatusChanged> events) throws SQLException {
         Timestamp now = Timestamp.from(clock.instant());
-        PaymentState next = PaymentState.of(event.getStatus());
-        if (!claim(transaction, event, now)) {
-            log.debug("status event {} for payment {} already applied", event.getEventId(), event.getPaymentId());
-            return InboxOutcome.DUPLICATE;
+        // The first occurrence of an id in the batch is the one that may claim it; a repeat inside
+        // the batch is a duplicate like any other redelivery.
+        Map<String, PaymentStatusChanged> firstById = new LinkedHashMap<>();
+        for (PaymentStatusChanged event : events) {
+            firstById.putIfAbsent(event.getEventId(), event);
         }
-        UUID paymentId = parseUuid(event.getPaymentId());
-        UUID merchantId = parseUuid(event.getMerchantId());
-        PaymentState current = paymentId == null || merchantId == null ? null : lockState(transaction, paymentId, merchantId);
-        if (current == null) {
-            log.warn("status event {} names payment {} of merchant {}, which does not exist here: ignored",
-                    event.getEventId(), event.getPaymentId(), event.getMerchantId());
-            return InboxOutcome.UNKNOWN_PAYMENT;
-        }
-        if (!current.canMoveTo(next)) {
-            log.warn("status event {} would move payment {} from {} to {}: illegal transition ignored",
-                    event.getEventId(), paymentId, current, next);
-            return InboxOutcome.ILLEGAL_TRANSITION;
-        }
-        try (PreparedStatement update = transaction.prepareStatement("""
-                UPDATE payments
-                SET status = ?, reason = ?, provider_charge_id = coalesce(?, provider_charge_id), updated_at = ?
-                WHERE id = ?""")) {
-            update.setString(1, next.name());
-            update.setString(2, event.getReason());
-            update.setString(3, event.getProviderChargeId());
-            update.setTimestamp(4, now);
-            update.setObject(5, paymentId);
-            update.executeUpdate();
-        }
-        log.info("payment {} moved from {} to {} by status event {} (attempt {})",
-                paymentId, current, next, event.getEventId(), event.getAttempt());
-        return InboxOutcome.APPLIED;
-    }
-
-    private static boolean claim(Connection transaction, PaymentStatusChanged event, Timestamp now) throws SQLException {
-        try (PreparedStatement insert = transaction.prepareStatement("""
-                INSERT INTO status_inbox (event_id, payment_id, status, received_at) VALUES (?, ?, ?, ?)
-                ON CONFLICT (event_id) DO NOTHING""")) {
-            insert.setString(1, event.getEventId());
-            insert.setString(2, event.getPaymentId());
-            insert.setString(3, event.getStatus().name());
-            insert.setTimestamp(4, now);
-            return insert.executeUpdate() == 1;
-        }
-    }
-
-    /** The payment's state, row-locked until commit so two status events cannot interleave on it. */
-    private static PaymentState lockState(Connection transaction, UUID paymentId, UUID merchantId) throws SQLException {
-        try (PreparedStatement select = transaction.prepareStatement(
-                "SELECT status FROM payments WHERE id = ? AND merchant_id = ? FOR UPDATE")) {
-            select.setObject(1, paymentId);
-            select.setObject(2, merchantId);
-            try (ResultSet row = select.executeQuery()) {
-                return row.next() ? PaymentState.valueOf(row.getString("status")) : null;
+        Set<String> claimed = claim(transaction, firstById.values(), now);
+        Set<UUID> named = new HashSet<>();
+        for (String eventId : claimed) {
+            UUID paymentId = PaymentMoves.parseUuid(firstById.get(eventId).getPaymentId());
+            if (paymentId != null) {
+                named.add(paymentId);
             }
         }
+        PaymentMoves moves = new PaymentMoves(lock(transaction, named));
+        List<InboxOutcome> outcomes = new ArrayList<>(events.size());
+        for (PaymentStatusChanged event : events) {
+            if (claimed.remove(event.getEventId())) {
+                outcomes.add(moves.offer(event));
+            } else {
+                log.debug("status event {} for payment {} already applied", event.getEventId(), event.getPaymentId());
+                outcomes.add(InboxOutcome.DUPLICATE);
+            }
+        }
+        update(transaction, moves.moves(), now);
+        return outcomes;
     }
 
-    private static UUID parseUuid(String value) {
-        try {
-            return UUID.fromString(value);
-        } catch (IllegalArgumentException e) {
-            return null;
+    /** Inserts the ids not yet in the inbox; returns exactly those. */
+    private static Set<String> claim(Connection transaction, Iterable<PaymentStatusChanged> events, Timestamp now)
+            throws SQLException {
+        List<String> ids = new ArrayList<>();
+        List<String> payments = new ArrayList<>();
+        List<String> statuses = new ArrayList<>();
+        for (PaymentStatusChanged event : events) {
+            ids.add(event.getEventId());
+            payments.add(event.getPaymentId());
+            statuses.add(event.getStatus().name());
+        }
+        try (PreparedStatement insert = transaction.prepareStatement("""
+                INSERT INTO status_inbox (event_id, payment_id, status, received_at)
+                SELECT e.event_id, e.payment_id, e.status, ?
+                FROM unnest(?::text[], ?::text[], ?::text[]) AS e(event_id, payment_id, status)
+                ON CONFLICT (event_id) DO NOTHING
+                RETURNING event_id""")) {
+            insert.setTimestamp(1, now);
+            insert.setArray(2, transaction.createArrayOf("text", ids.toArray()));
+            insert.setArray(3, transaction.createArrayOf("text", payments.toArray()));
+            insert.setArray(4, transaction.createArrayOf("text", statuses.toArray()));
+            Set<String> claimed = new HashSet<>();
+            try (ResultSet rows = insert.executeQuery()) {
+                while (rows.next()) {
+                    claimed.add(rows.getString(1));
+                }
+            }
+            return claimed;
+        }
+    }
+
+    /** The named payments that exist, row-locked until commit so no other status event interleaves. */
+    private static Map<UUID, PaymentMoves.Locked> lock(Connection transaction, Set<UUID> paymentIds) throws SQLException {
+        Map<UUID, PaymentMoves.Locked> locked = new HashMap<>();
+        if (paymentIds.isEmpty()) {
+            return locked;
+        }
+        try (PreparedStatement select = transaction.prepareStatement(
+                "SELECT id, merchant_id, status FROM payments WHERE id = ANY(?) ORDER BY id FOR UPDATE")) {
+            select.setArray(1, transaction.createArrayOf("uuid", paymentIds.toArray()));
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    locked.put(rows.getObject("id", UUID.class), new PaymentMoves.Locked(
+                            rows.getObject("merchant_id", UUID.class), PaymentState.valueOf(rows.getString("status"))));
+                }
+            }
+        }
+        return locked;
+    }
+
+    /** One statement for every moved payment; a null charge id keeps the stored one. */
+    private static void update(Connection transaction, Map<UUID, PaymentMoves.Move> moves, Timestamp now)
+            throws SQLException {
+        if (moves.isEmpty()) {
+            return;
+        }
+        List<UUID> ids = new ArrayList<>(moves.size());
+        List<String> statuses = new ArrayList<>(moves.size());
+        List<String> reasons = new ArrayList<>(moves.size());
+        List<String> chargeIds = new ArrayList<>(moves.size());
+        moves.forEach((id, move) -> {
+            ids.add(id);
+            statuses.add(move.status().name());
+            reasons.add(move.reason());
+            chargeIds.add(move.providerChargeId());
+        });
+        try (PreparedStatement update = transaction.prepareStatement("""
+                UPDATE payments AS p
+                SET status = m.status, reason = m.reason,
+                    provider_charge_id = coalesce(m.charge_id, p.provider_charge_id), updated_at = ?
+                FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[]) AS m(id, status, reason, charge_id)
+                WHERE p.id = m.id""")) {
+            update.setTimestamp(1, now);
+            update.setArray(2, transaction.createArrayOf("uuid", ids.toArray()));
+            update.setArray(3, transaction.createArrayOf("text", statuses.toArray()));
+            update.setArray(4, transaction.createArrayOf("text", reasons.toArray()));
+            update.setArray(5, transaction.createArrayOf("text", chargeIds.toArray()));
+            int updated = update.executeUpdate();
+            if (updated != moves.size()) {
+                // The rows are locked since lock(): this cannot happen unless the schema changed under us.
+                throw new SQLException("status batch updated " + updated + " payments, expected " + moves.size());
+            }
         }
     }
 }

@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -30,18 +31,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 
 /**
- * Background consumer of the payment status topic that applies each event through
- * {@link StatusApplier}.
+ * Background consumer of the payment status topic that applies each poll's events through
+ * {@link StatusApplier}, in one database transaction per poll.
  *
  * <p>Delivery is at least once and the effect exactly once: Kafka offsets are committed only after
- * the database transactions of the records they cover have committed, and the applier's inbox
+ * the database transaction of the records they cover has committed, and the applier's inbox
  * drops whatever a crash in between redelivers. It reads {@code read_committed}, so status events
  * of an aborted processor transaction are never seen.
  *
+ * <p>Batches form by themselves: a poll returns what arrived while the previous batch was being
+ * applied (at most {@link Settings#maxBatch()}), so an idle inbox applies a lone event at once and
+ * a busy one amortises its commit over many.
+ *
  * <p>A record that cannot be decoded is logged with its coordinates, counted and skipped: it will
  * never decode, and stopping would freeze every payment behind it. A failure that may heal (the
- * database or the registry is down) is retried from the same record with a jittered, capped
- * backoff, so nothing is skipped.
+ * database or the registry is down) rewinds the whole batch, which is retried with a jittered,
+ * capped backoff, so nothing is skipped.
  */
 public final class StatusInbox implements AutoCloseable {
 
@@ -55,16 +60,17 @@ public final class StatusInbox implements AutoCloseable {
      * @param topic            the status topic
      * @param pollTimeout      longest a poll blocks
      * @param backoffMax       cap of the retry backoff
+     * @param maxBatch         most records per poll, i.e. per database transaction
      */
     public record Settings(String bootstrapServers, String groupId, String topic, Duration pollTimeout,
-                           Duration backoffMax) {
+                           Duration backoffMax, int maxBatch) {
     }
 
     private final Settings settings;
     private final AvroSerde<PaymentStatusChanged> serde;
     private final StatusApplier applier;
     private final RandomGenerator random;
-    private final Map<InboxOutcome, Counter> outcomes = new EnumMap<>(InboxOutcome.class);
+    private final Map<InboxOutcome, Counter> counters = new EnumMap<>(InboxOutcome.class);
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final KafkaConsumer<String, byte[]> consumer;
     private final Thread thread;
@@ -85,7 +91,7 @@ public final class StatusInbox implements AutoCloseable {
         this.applier = Objects.requireNonNull(applier, "applier");
         this.random = Objects.requireNonNull(random, "random");
         for (InboxOutcome outcome : InboxOutcome.values()) {
-            outcomes.put(outcome, Counter.builder("chargeonce.api.status_inbox")
+            counters.put(outcome, Counter.builder("chargeonce.api.status_inbox")
                     .description("status events by what became of them")
                     .tag("outcome", outcome.tag())
                     .register(meters));
@@ -99,6 +105,8 @@ public final class StatusInbox implements AutoCloseable {
         // payment-api provisions nothing: a missing status topic is an operator's job, not ours.
         props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.groupId() + "-status-inbox");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.maxBatch());
+        // fetch.min.bytes stays 1 so a lone event is fetched at once; a batch never waits to fill.
         this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         this.thread = new Thread(this::run, "payment-api-status-inbox");
         this.thread.setDaemon(true);
@@ -128,64 +136,83 @@ public final class StatusInbox implements AutoCloseable {
         }
     }
 
+    /**
+     * Decodes the whole poll, applies it in one database transaction, and only then commits the
+     * offsets past it. If decoding (the registry) or the database fails, nothing of the batch was
+     * applied: every partition is rewound to the batch's first record and the batch comes again.
+     */
     private void processBatch(ConsumerRecords<String, byte[]> records) throws InterruptedException {
-        Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
-        for (TopicPartition partition : records.partitions()) {
-            for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
-                try {
-                    handle(record);
-                } catch (SQLException | RuntimeException e) {
-                    // Not the record's fault (it decoded): the database, the registry or a bug.
-                    // Skipping would lose a status, so retry until it goes through.
-                    retryLater(records, done, record, e);
-                    return;
+        long startNanos = System.nanoTime();
+        List<PaymentStatusChanged> events = new ArrayList<>(records.count());
+        int undecodable = 0;
+        List<InboxOutcome> outcomes;
+        try {
+            // Partition by partition, each in offset order: a payment's events (one partition,
+            // keyed by payment id) reach the applier in the order the processor wrote them.
+            for (TopicPartition partition : records.partitions()) {
+                for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
+                    PaymentStatusChanged event = decode(record);
+                    if (event == null) {
+                        undecodable++;
+                    } else {
+                        events.add(event);
+                    }
                 }
-                done.put(partition, new OffsetAndMetadata(record.offset() + 1));
             }
+            outcomes = applier.apply(events);
+        } catch (SQLException | RuntimeException e) {
+            // Not a record's fault (those are skipped as undecodable): the database, the registry
+            // or a bug. Skipping would lose statuses, so the whole batch is retried until it goes through.
+            retryLater(records, e);
+            return;
         }
-        commit(done);
+        commit(nextOffsets(records));
         failures = 0;
+        outcomes.forEach(outcome -> counters.get(outcome).increment());
+        counters.get(InboxOutcome.UNDECODABLE).increment(undecodable);
+        if (log.isDebugEnabled()) {
+            log.debug("applied a batch of {} status records ({} undecodable) in {} ms", records.count(), undecodable,
+                    (System.nanoTime() - startNanos) / 1_000_000);
+        }
     }
 
-    private void handle(ConsumerRecord<String, byte[]> record) throws SQLException {
-        PaymentStatusChanged event;
+    /** The event, or null for a record that will never decode (logged); transient registry failures throw. */
+    private PaymentStatusChanged decode(ConsumerRecord<String, byte[]> record) {
+        if (record.value() == null) {
+            log.error("empty status record at {}-{}@{} skipped", record.topic(), record.partition(), record.offset());
+            return null;
+        }
         try {
-            event = record.value() == null ? null : serde.deserialize(record.value());
+            return serde.deserialize(record.value());
         } catch (RuntimeException e) {
             if (SchemaRegistryException.isTransient(e)) {
                 throw e;
             }
-            event = null;
             log.error("undecodable status record at {}-{}@{} skipped: {}", record.topic(), record.partition(),
                     record.offset(), e.getMessage());
+            return null;
         }
-        if (event == null) {
-            if (record.value() == null) {
-                log.error("empty status record at {}-{}@{} skipped", record.topic(), record.partition(), record.offset());
-            }
-            outcomes.get(InboxOutcome.UNDECODABLE).increment();
-            return;
-        }
-        outcomes.get(applier.apply(event)).increment();
     }
 
-    /**
-     * Commits what was applied, rewinds every partition of the batch to its first unapplied record
-     * and backs off: the failed record comes back on the next poll, nothing is skipped.
-     */
-    private void retryLater(ConsumerRecords<String, byte[]> records, Map<TopicPartition, OffsetAndMetadata> done,
-                            ConsumerRecord<String, byte[]> failed, Exception cause) throws InterruptedException {
-        commit(done);
+    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<String, byte[]> records) {
+        Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
         for (TopicPartition partition : records.partitions()) {
-            OffsetAndMetadata applied = done.get(partition);
-            consumer.seek(partition, applied != null ? applied.offset() : records.records(partition).getFirst().offset());
+            next.put(partition, new OffsetAndMetadata(records.records(partition).getLast().offset() + 1));
+        }
+        return next;
+    }
+
+    /** Rewinds every partition of the batch to its first record and backs off: nothing is skipped. */
+    private void retryLater(ConsumerRecords<String, byte[]> records, Exception cause) throws InterruptedException {
+        for (TopicPartition partition : records.partitions()) {
+            consumer.seek(partition, records.records(partition).getFirst().offset());
         }
         failures++;
         long capMillis = Math.min(settings.backoffMax().toMillis(),
                 BACKOFF_BASE.toMillis() << Math.min(failures - 1, 20));
         long delayMillis = capMillis / 2 + random.nextLong(capMillis / 2 + 1);
-        log.warn("status record at {}-{}@{} not applied (attempt {}), retrying in {} ms: {}", failed.topic(),
-                failed.partition(), failed.offset(), failures, delayMillis, cause.toString());
+        log.warn("batch of {} status records from {} not applied (attempt {}), retrying in {} ms: {}", records.count(),
+                records.partitions(), failures, delayMillis, cause.toString());
         stopping.await(delayMillis, TimeUnit.MILLISECONDS);
     }
 
