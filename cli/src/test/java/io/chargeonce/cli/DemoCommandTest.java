@@ -32,7 +32,10 @@ class DemoCommandTest {
         assertThat(output).contains("chargeonce demo report")
                 .containsPattern("payments charged more than once\\s+0")
                 .containsPattern("payments requested \\(simulated customers\\)\\s+40")
-                .contains("every invariant holds");
+                .contains("every invariant holds")
+                .contains("one payment's whole story")
+                .containsPattern("verdict: charged 1 time.* consistent")
+                .doesNotContain("INCONSISTENT");
     }
 
     /** Writes to the console and to a buffer, so a failing run still shows its progress. */
