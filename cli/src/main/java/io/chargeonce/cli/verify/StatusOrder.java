@@ -8,8 +8,9 @@ import java.util.Set;
 /**
  * The legal life of a payment, written down here independently of payment-api's own state machine,
  * so a bug there cannot hide itself from the verifier. A payment starts PENDING; PENDING may repeat
- * (a retried attempt) and move anywhere; NEEDS_ATTENTION may be refreshed or settled once someone
- * resolves it; CONFIRMED and FAILED are final, not even repeated.
+ * (a retried attempt) and move anywhere; NEEDS_ATTENTION may be refreshed, settled once someone
+ * resolves it, or go back to PENDING when an operator's replay re-drives it; CONFIRMED and FAILED
+ * are final, not even repeated.
  */
 final class StatusOrder {
 
@@ -23,7 +24,7 @@ final class StatusOrder {
     private static Set<PaymentStatus> successors(PaymentStatus from) {
         return switch (from) {
             case PENDING -> EnumSet.allOf(PaymentStatus.class);
-            case NEEDS_ATTENTION -> EnumSet.of(PaymentStatus.NEEDS_ATTENTION, PaymentStatus.CONFIRMED, PaymentStatus.FAILED);
+            case NEEDS_ATTENTION -> EnumSet.allOf(PaymentStatus.class);
             case CONFIRMED, FAILED -> EnumSet.noneOf(PaymentStatus.class);
         };
     }

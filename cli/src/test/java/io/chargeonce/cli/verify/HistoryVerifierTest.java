@@ -140,7 +140,7 @@ class HistoryVerifierTest {
             "FAILED CONFIRMED",
             "CONFIRMED PENDING",
             "CONFIRMED CONFIRMED",
-            "NEEDS_ATTENTION PENDING",
+            "CONFIRMED NEEDS_ATTENTION",
             "FAILED NEEDS_ATTENTION",
             "PENDING FAILED PENDING"})
     void statusEventsOutOfLegalOrderAreCaught(String sequence) {
@@ -153,9 +153,9 @@ class HistoryVerifierTest {
     }
 
     @Test
-    void retriesRefreshedAttentionAndALateSettlementAreALegalOrder() {
+    void retriesRefreshedAttentionAReDriveAndALateSettlementAreALegalOrder() {
         History history = Histories.clean().payment("p-long", FAILED).request("p-long", "e-long")
-                .status("p-long", PENDING, PENDING, NEEDS_ATTENTION, NEEDS_ATTENTION, FAILED)
+                .status("p-long", PENDING, PENDING, NEEDS_ATTENTION, NEEDS_ATTENTION, PENDING, NEEDS_ATTENTION, FAILED)
                 .result("p-long", Outcome.FAILED).charge("p-long", false).build();
 
         assertThat(DRAINED.verify(history).violations()).isEmpty();

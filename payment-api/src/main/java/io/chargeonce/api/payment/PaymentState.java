@@ -10,8 +10,9 @@ import java.util.Set;
  * reordered status event can never drag a settled payment back:
  * <ul>
  *   <li>PENDING may move anywhere (including PENDING again, e.g. a retried attempt);</li>
- *   <li>NEEDS_ATTENTION may be settled to CONFIRMED or FAILED once someone resolves it, or refreshed
- *       with a new reason;</li>
+ *   <li>NEEDS_ATTENTION may be settled to CONFIRMED or FAILED once someone resolves it, refreshed
+ *       with a new reason, or go back to PENDING when an operator's dead-letter replay re-drives it
+ *       (the processor then charges it again under its own idempotency key);</li>
  *   <li>CONFIRMED and FAILED are terminal: nothing moves them, not even to themselves.</li>
  * </ul>
  */
@@ -33,7 +34,7 @@ public enum PaymentState {
     private Set<PaymentState> successors() {
         return switch (this) {
             case PENDING -> EnumSet.allOf(PaymentState.class);
-            case NEEDS_ATTENTION -> EnumSet.of(CONFIRMED, FAILED, NEEDS_ATTENTION);
+            case NEEDS_ATTENTION -> EnumSet.allOf(PaymentState.class);
             case CONFIRMED, FAILED -> EnumSet.noneOf(PaymentState.class);
         };
     }

@@ -19,7 +19,7 @@ class PaymentStateTest {
             "NEEDS_ATTENTION, CONFIRMED, true",
             "NEEDS_ATTENTION, FAILED, true",
             "NEEDS_ATTENTION, NEEDS_ATTENTION, true",
-            "NEEDS_ATTENTION, PENDING, false",
+            "NEEDS_ATTENTION, PENDING, true",
             "CONFIRMED, PENDING, false",
             "CONFIRMED, FAILED, false",
             "CONFIRMED, NEEDS_ATTENTION, false",
