@@ -54,6 +54,11 @@ import java.util.function.Function;
  *                               so this adds no latency when idle. Bigger amortises more under load but
  *                               holds the batch's payment rows locked longer and retries more work
  *                               after a database failure. Default 500.
+ * @param statusSessionTimeout   the status inbox consumer's session timeout: after an instance dies
+ *                               (kill -9, OOM), its partitions stay unassigned this long, so the API
+ *                               serves stale statuses meanwhile. Kafka's 45 s default made a crashed
+ *                               API show PENDING for 45 s; shorter hands over sooner but a long GC
+ *                               pause may then cost a rebalance. Default 10 s (the broker's minimum is 6 s).
  */
 public record ApiConfig(
         String httpHost,
@@ -71,7 +76,8 @@ public record ApiConfig(
         String statusConsumerGroup,
         Duration statusPollTimeout,
         Duration statusRetryBackoffMax,
-        int statusMaxBatch) {
+        int statusMaxBatch,
+        Duration statusSessionTimeout) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -115,6 +121,10 @@ public record ApiConfig(
         }
         requireBetween(problems, "statusPollTimeout", statusPollTimeout, Duration.ofMillis(10), Duration.ofSeconds(30));
         requireBetween(problems, "statusRetryBackoffMax", statusRetryBackoffMax, Duration.ofMillis(10), Duration.ofMinutes(5));
+        if (statusSessionTimeout == null || statusSessionTimeout.compareTo(Duration.ofSeconds(6)) < 0
+                || statusSessionTimeout.compareTo(Duration.ofMinutes(30)) > 0) {
+            problems.add("statusSessionTimeout must be 6 s..30 min (the broker's bounds), got " + statusSessionTimeout);
+        }
         if (statusMaxBatch < 1 || statusMaxBatch > 10_000) {
             problems.add("statusMaxBatch must be 1..10000, got " + statusMaxBatch);
         }
@@ -152,6 +162,7 @@ public record ApiConfig(
         read(env, "STATUS_POLL_TIMEOUT", Duration::parse).ifPresent(b::statusPollTimeout);
         read(env, "STATUS_RETRY_BACKOFF_MAX", Duration::parse).ifPresent(b::statusRetryBackoffMax);
         read(env, "STATUS_MAX_BATCH", Integer::parseInt).ifPresent(b::statusMaxBatch);
+        read(env, "STATUS_SESSION_TIMEOUT", Duration::parse).ifPresent(b::statusSessionTimeout);
         return b.build();
     }
 
@@ -161,7 +172,8 @@ public record ApiConfig(
                 + ", jdbcPassword=****, dbPoolSize=" + dbPoolSize + ", kafka=" + kafkaBootstrapServers
                 + ", registry=" + registryUrl + ", statusTopic=" + topics.paymentStatus().name()
                 + ", maxBodyBytes=" + maxBodyBytes + ", idempotencyLockTimeout=" + idempotencyLockTimeout
-                + ", statusConsumerGroup=" + statusConsumerGroup + ", statusMaxBatch=" + statusMaxBatch + "]";
+                + ", statusConsumerGroup=" + statusConsumerGroup + ", statusMaxBatch=" + statusMaxBatch
+                + ", statusSessionTimeout=" + statusSessionTimeout + "]";
     }
 
     private static <T> Optional<T> read(Map<String, String> env, String name, Function<String, T> parse) {
@@ -214,6 +226,7 @@ public record ApiConfig(
         private Duration statusPollTimeout = Duration.ofMillis(500);
         private Duration statusRetryBackoffMax = Duration.ofSeconds(5);
         private int statusMaxBatch = 500;
+        private Duration statusSessionTimeout = Duration.ofSeconds(10);
 
         private Builder() {
         }
@@ -298,6 +311,11 @@ public record ApiConfig(
             return this;
         }
 
+        public Builder statusSessionTimeout(Duration value) {
+            statusSessionTimeout = value;
+            return this;
+        }
+
         public Builder statusMaxBatch(int value) {
             statusMaxBatch = value;
             return this;
@@ -306,7 +324,7 @@ public record ApiConfig(
         public ApiConfig build() {
             return new ApiConfig(httpHost, httpPort, jdbcUrl, jdbcUser, jdbcPassword, dbPoolSize, dbConnectionTimeout,
                     kafkaBootstrapServers, registryUrl, topics, maxBodyBytes, idempotencyLockTimeout,
-                    statusConsumerGroup, statusPollTimeout, statusRetryBackoffMax, statusMaxBatch);
+                    statusConsumerGroup, statusPollTimeout, statusRetryBackoffMax, statusMaxBatch, statusSessionTimeout);
         }
     }
 }

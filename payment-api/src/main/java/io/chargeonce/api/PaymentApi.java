@@ -86,7 +86,8 @@ public final class PaymentApi implements AutoCloseable {
                     new Traceparent(new SecureRandom()));
             inbox = StatusInbox.start(new StatusInbox.Settings(config.kafkaBootstrapServers(),
                             config.statusConsumerGroup(), config.topics().paymentStatus().name(),
-                            config.statusPollTimeout(), config.statusRetryBackoffMax(), config.statusMaxBatch()),
+                            config.statusPollTimeout(), config.statusRetryBackoffMax(), config.statusMaxBatch(),
+                            config.statusSessionTimeout()),
                     AvroSerde.forTopic(config.topics().paymentStatus(), registry),
                     new StatusApplier(dataSource, clock), meters, random);
             Javalin http = Javalin.create(javalin -> {

@@ -61,9 +61,10 @@ public final class StatusInbox implements AutoCloseable {
      * @param pollTimeout      longest a poll blocks
      * @param backoffMax       cap of the retry backoff
      * @param maxBatch         most records per poll, i.e. per database transaction
+     * @param sessionTimeout   how long a dead instance keeps its partitions
      */
     public record Settings(String bootstrapServers, String groupId, String topic, Duration pollTimeout,
-                           Duration backoffMax, int maxBatch) {
+                           Duration backoffMax, int maxBatch, Duration sessionTimeout) {
     }
 
     private final Settings settings;
@@ -106,6 +107,8 @@ public final class StatusInbox implements AutoCloseable {
         props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.groupId() + "-status-inbox");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.maxBatch());
+        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) settings.sessionTimeout().toMillis());
+        props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(1000, settings.sessionTimeout().toMillis() / 3));
         // fetch.min.bytes stays 1 so a lone event is fetched at once; a batch never waits to fill.
         this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         this.thread = new Thread(this::run, "payment-api-status-inbox");
