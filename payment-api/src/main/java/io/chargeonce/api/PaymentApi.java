@@ -2,10 +2,14 @@ package io.chargeonce.api;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.chargeonce.api.health.HealthCheck;
+import io.chargeonce.api.health.PostgresCheck;
+import io.chargeonce.api.http.OperationsRoutes;
 import io.chargeonce.api.http.PaymentRoutes;
 import io.chargeonce.api.inbox.StatusApplier;
 import io.chargeonce.api.inbox.StatusInbox;
 import io.chargeonce.api.merchant.Merchants;
+import io.chargeonce.api.metrics.PaymentCensus;
 import io.chargeonce.api.payment.PaymentIntake;
 import io.chargeonce.api.payment.Payments;
 import io.chargeonce.api.trace.Traceparent;
@@ -15,13 +19,16 @@ import io.chargeonce.schemas.AvroSerde;
 import io.chargeonce.schemas.SchemaRegistryClient;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 
@@ -43,9 +50,11 @@ public final class PaymentApi implements AutoCloseable {
     private final Javalin http;
     private final Merchants merchants;
     private final MeterRegistry meters;
+    private final PaymentCensus census;
 
     private PaymentApi(HikariDataSource dataSource, SchemaRegistryClient registry, StatusInbox inbox, Javalin http,
-                       Merchants merchants, MeterRegistry meters) {
+                       Merchants merchants, MeterRegistry meters, PaymentCensus census) {
+        this.census = census;
         this.dataSource = dataSource;
         this.registry = registry;
         this.inbox = inbox;
@@ -54,13 +63,18 @@ public final class PaymentApi implements AutoCloseable {
         this.meters = meters;
     }
 
-    /** Starts with a private {@link SimpleMeterRegistry}, the system clock and an entropy-seeded generator. */
+    /**
+     * Starts with a private {@link PrometheusMeterRegistry} (served at {@code GET /metrics}), the
+     * system clock and an entropy-seeded generator.
+     */
     public static PaymentApi start(ApiConfig config) {
-        return start(config, new SimpleMeterRegistry(), Clock.systemUTC(), RandomGenerator.of("L64X128MixRandom"));
+        return start(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC(),
+                RandomGenerator.of("L64X128MixRandom"));
     }
 
     /**
-     * @param meters where {@code chargeonce.api.*} counters go
+     * @param meters where {@code chargeonce.api.*} meters go; {@code GET /metrics} serves it when it is
+     *               (or contains) a {@link PrometheusMeterRegistry}, and answers 404 otherwise
      * @param clock  time of payments and status changes
      * @param random jitter of the status inbox's retry backoff (ids and trace ids use a SecureRandom)
      */
@@ -70,6 +84,7 @@ public final class PaymentApi implements AutoCloseable {
         HikariDataSource dataSource = pool(config);
         SchemaRegistryClient registry = null;
         StatusInbox inbox = null;
+        PaymentCensus census = null;
         try {
             ApiMigration.migrate(dataSource);
             registry = new SchemaRegistryClient(config.registryUrl());
@@ -89,7 +104,15 @@ public final class PaymentApi implements AutoCloseable {
                             config.statusPollTimeout(), config.statusRetryBackoffMax(), config.statusMaxBatch(),
                             config.statusSessionTimeout()),
                     AvroSerde.forTopic(config.topics().paymentStatus(), registry),
-                    new StatusApplier(dataSource, clock), meters, random);
+                    new StatusApplier(dataSource, clock, meters), meters, random);
+            census = PaymentCensus.start(dataSource, meters, PaymentCensus.DEFAULT_PERIOD);
+            StatusInbox statusInbox = inbox;
+            Map<String, HealthCheck> readiness = new LinkedHashMap<>();
+            readiness.put("postgres", new PostgresCheck(config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword(),
+                    PostgresCheck.DEFAULT_TIMEOUT));
+            readiness.put("statusInbox", () -> statusInbox.isRunning() ? null
+                    : "the status consumer stopped; status events are not applied");
+            OperationsRoutes operations = new OperationsRoutes(meters, readiness);
             Javalin http = Javalin.create(javalin -> {
                 javalin.startup.showJavalinBanner = false;
                 javalin.http.maxRequestSize = config.maxBodyBytes();
@@ -97,10 +120,12 @@ public final class PaymentApi implements AutoCloseable {
                 javalin.jetty.host = config.httpHost();
                 javalin.jetty.port = config.httpPort();
                 routes.register(javalin);
+                operations.register(javalin);
             }).start();
             log.info("payment-api listening on {}:{}", config.httpHost(), http.port());
-            return new PaymentApi(dataSource, registry, inbox, http, merchants, meters);
+            return new PaymentApi(dataSource, registry, inbox, http, merchants, meters, census);
         } catch (RuntimeException e) {
+            closeQuietly(census, e);
             closeQuietly(inbox, e);
             closeQuietly(registry, e);
             closeQuietly(dataSource, e);
@@ -131,6 +156,7 @@ public final class PaymentApi implements AutoCloseable {
     public void close() {
         log.info("stopping payment-api on port {}", http.port());
         http.stop();
+        census.close();
         inbox.close();
         registry.close();
         dataSource.close();

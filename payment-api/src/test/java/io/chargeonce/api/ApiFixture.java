@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chargeonce.sandbox.DatabaseInfo;
 import io.chargeonce.sandbox.Sandbox;
 import io.chargeonce.schemas.Topics;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -71,7 +72,7 @@ final class ApiFixture implements AutoCloseable {
                 .statusConsumerGroup(unique)
                 .statusPollTimeout(Duration.ofMillis(100))
                 .build();
-        PaymentApi api = PaymentApi.start(config, new SimpleMeterRegistry(), Clock.systemUTC(),
+        PaymentApi api = PaymentApi.start(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC(),
                 RandomGeneratorFactory.of("L64X128MixRandom").create(42));
         return new ApiFixture(database, topics, api, unique);
     }

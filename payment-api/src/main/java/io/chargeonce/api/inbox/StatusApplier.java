@@ -2,6 +2,8 @@ package io.chargeonce.api.inbox;
 
 import io.chargeonce.api.payment.PaymentState;
 import io.chargeonce.events.PaymentStatusChanged;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,6 +14,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -35,17 +40,38 @@ import java.util.UUID;
  * {@link PaymentMoves}, so several events for one payment end in the state one-by-one application
  * would have reached; the payments are row-locked (in id order, so two appliers cannot deadlock)
  * until the commit.
+ *
+ * <p>Timer {@value #JOURNEY} by terminal {@code status}: from the payment's {@code created_at} (taken in
+ * the intent's transaction, just before its commit) to the commit of the batch that made it
+ * CONFIRMED or FAILED, so only committed moves are timed, each payment once (a terminal state is
+ * never left). It publishes a percentile histogram so p50/p99 aggregate across instances.
  */
 public final class StatusApplier {
 
     private static final Logger log = LoggerFactory.getLogger(StatusApplier.class);
 
+    public static final String JOURNEY = "chargeonce.api.journey";
+
     private final DataSource dataSource;
     private final Clock clock;
+    private final Map<PaymentState, Timer> journeys = new EnumMap<>(PaymentState.class);
 
-    public StatusApplier(DataSource dataSource, Clock clock) {
+    /** A journey's moves that reached a terminal state, timed once the batch committed. */
+    private record Applied(List<InboxOutcome> outcomes, Map<PaymentState, List<Duration>> journeys) {
+    }
+
+    public StatusApplier(DataSource dataSource, Clock clock, MeterRegistry meters) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.clock = Objects.requireNonNull(clock, "clock");
+        for (PaymentState terminal : List.of(PaymentState.CONFIRMED, PaymentState.FAILED)) {
+            journeys.put(terminal, Timer.builder(JOURNEY)
+                    .description("intent commit to terminal status applied at payment-api")
+                    .tag("status", terminal.name())
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(5))
+                    .maximumExpectedValue(Duration.ofMinutes(10))
+                    .register(meters));
+        }
     }
 
     /**
@@ -60,9 +86,10 @@ public final class StatusApplier {
         try (Connection transaction = dataSource.getConnection()) {
             transaction.setAutoCommit(false);
             try {
-                List<InboxOutcome> outcomes = applyIn(transaction, events);
+                Applied applied = applyIn(transaction, events);
                 transaction.commit();
-                return outcomes;
+                applied.journeys().forEach((status, took) -> took.forEach(journeys.get(status)::record));
+                return applied.outcomes();
             } catch (SQLException | RuntimeException e) {
                 try {
                     transaction.rollback();
@@ -74,7 +101,7 @@ public final class StatusApplier {
         }
     }
 
-    private List<InboxOutcome> applyIn(Connection transaction, List<PaymentStatusChanged> events) throws SQLException {
+    private Applied applyIn(Connection transaction, List<PaymentStatusChanged> events) throws SQLException {
         Timestamp now = Timestamp.from(clock.instant());
         // The first occurrence of an id in the batch is the one that may claim it; a repeat inside
         // the batch is a duplicate like any other redelivery.
@@ -90,7 +117,8 @@ public final class StatusApplier {
                 named.add(paymentId);
             }
         }
-        PaymentMoves moves = new PaymentMoves(lock(transaction, named));
+        Map<UUID, Instant> createdAt = new HashMap<>();
+        PaymentMoves moves = new PaymentMoves(lock(transaction, named, createdAt));
         List<InboxOutcome> outcomes = new ArrayList<>(events.size());
         for (PaymentStatusChanged event : events) {
             if (claimed.remove(event.getEventId())) {
@@ -101,7 +129,15 @@ public final class StatusApplier {
             }
         }
         update(transaction, moves.moves(), now);
-        return outcomes;
+        Map<PaymentState, List<Duration>> finished = new EnumMap<>(PaymentState.class);
+        moves.moves().forEach((id, move) -> {
+            Instant created = createdAt.get(id);
+            if (journeys.containsKey(move.status()) && created != null) {
+                finished.computeIfAbsent(move.status(), s -> new ArrayList<>())
+                        .add(Duration.between(created, now.toInstant()));
+            }
+        });
+        return new Applied(outcomes, finished);
     }
 
     /** Inserts the ids not yet in the inbox; returns exactly those. */
@@ -136,16 +172,18 @@ public final class StatusApplier {
     }
 
     /** The named payments that exist, row-locked until commit so no other status event interleaves. */
-    private static Map<UUID, PaymentMoves.Locked> lock(Connection transaction, Set<UUID> paymentIds) throws SQLException {
+    private static Map<UUID, PaymentMoves.Locked> lock(Connection transaction, Set<UUID> paymentIds,
+                                                      Map<UUID, Instant> createdAt) throws SQLException {
         Map<UUID, PaymentMoves.Locked> locked = new HashMap<>();
         if (paymentIds.isEmpty()) {
             return locked;
         }
         try (PreparedStatement select = transaction.prepareStatement(
-                "SELECT id, merchant_id, status FROM payments WHERE id = ANY(?) ORDER BY id FOR UPDATE")) {
+                "SELECT id, merchant_id, status, created_at FROM payments WHERE id = ANY(?) ORDER BY id FOR UPDATE")) {
             select.setArray(1, transaction.createArrayOf("uuid", paymentIds.toArray()));
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
+                    createdAt.put(rows.getObject("id", UUID.class), rows.getTimestamp("created_at").toInstant());
                     locked.put(rows.getObject("id", UUID.class), new PaymentMoves.Locked(
                             rows.getObject("merchant_id", UUID.class), PaymentState.valueOf(rows.getString("status"))));
                 }

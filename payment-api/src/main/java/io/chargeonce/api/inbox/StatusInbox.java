@@ -115,6 +115,11 @@ public final class StatusInbox implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
+    /** Whether the consumer thread is still polling: false once it stopped, by close or by a failure it could not survive. */
+    public boolean isRunning() {
+        return thread.isAlive() && stopping.getCount() > 0;
+    }
+
     private void run() {
         log.info("status inbox consuming {} as group {}", settings.topic(), settings.groupId());
         try {
