@@ -25,6 +25,12 @@ public final class ProcessorMetrics {
 
     public ProcessorMetrics(MeterRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
+        // Present at zero from the start, so "dead letters > 0" and "reconciling" alerts have a
+        // series to compare (an absent series is not a zero to Prometheus).
+        for (FailureClass failureClass : FailureClass.values()) {
+            registry.counter(DEAD_LETTERS, "class", failureClass.name().toLowerCase(Locale.ROOT));
+        }
+        registry.counter(RECONCILE_ATTEMPTS);
     }
 
     /** @param duplicate whether the inbox had already seen the event id */
