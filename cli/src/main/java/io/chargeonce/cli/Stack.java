@@ -2,6 +2,9 @@ package io.chargeonce.cli;
 
 import io.chargeonce.api.ApiConfig;
 import io.chargeonce.api.PaymentApi;
+import io.chargeonce.api.health.HealthCheck;
+import io.chargeonce.cli.service.ManagementServer;
+import io.chargeonce.cli.service.ServiceHealth;
 import io.chargeonce.processor.PaymentProcessor;
 import io.chargeonce.processor.ProcessorConfig;
 import io.chargeonce.relay.OutboxRelay;
@@ -11,7 +14,8 @@ import io.chargeonce.sandbox.Sandbox;
 import io.chargeonce.sandbox.SandboxConfig;
 import io.chargeonce.schemas.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +28,8 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
@@ -32,33 +38,44 @@ import java.util.stream.Stream;
  * provider simulator), then payment-api (which migrates its tables and the outbox), the
  * payment-processor (which creates the topics), and the outbox relay. Closing stops everything in
  * reverse order and frees every port. Used by {@code up}, {@code demo} and the end-to-end tests.
+ *
+ * <p>The in-process services share one Prometheus registry, served with one readiness report
+ * (payment-api's checks, the relay, Kafka Streams) by a single {@link ManagementServer} on
+ * {@link Options#managementPort()} ({@value ManagementServer#DEFAULT_STACK_PORT} for {@code up} and
+ * {@code demo}); payment-api also serves the same registry at its own {@code /metrics}.
  */
 public final class Stack implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Stack.class);
 
-    /** Where the stack listens and what it is called. */
-    public record Options(SandboxConfig sandbox, int apiPort, String demoApiKey, Topics topics, String name) {
+    /**
+     * Where the stack listens and what it is called.
+     *
+     * @param managementPort metrics and health of every in-process service (0 = a free port)
+     */
+    public record Options(SandboxConfig sandbox, int apiPort, String demoApiKey, Topics topics, String name,
+                          int managementPort) {
 
         /** The documented default ports; {@code up} and {@code demo} use these. */
         public static Options defaults(String demoApiKey) {
             return new Options(SandboxConfig.defaults(), ApiConfig.DEFAULT_HTTP_PORT, demoApiKey, Topics.defaults(),
-                    "chargeonce");
+                    "chargeonce", ManagementServer.DEFAULT_STACK_PORT);
         }
 
         /** Free ports everywhere; tests use these. */
         public static Options freePorts(String demoApiKey) {
-            return new Options(SandboxConfig.freePorts(), 0, demoApiKey, Topics.defaults(), "chargeonce");
+            return new Options(SandboxConfig.freePorts(), 0, demoApiKey, Topics.defaults(), "chargeonce", 0);
         }
     }
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
-    private final MeterRegistry meters = new SimpleMeterRegistry();
+    private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Options options;
     private Sandbox sandbox;
     private PaymentApi api;
     private PaymentProcessor processor;
     private OutboxRelay relay;
+    private ManagementServer management;
     private DatabaseInfo database;
     private String merchantId;
 
@@ -123,6 +140,11 @@ public final class Stack implements AutoCloseable {
                 .build(), meters, Clock.systemUTC()));
         relay.start();
         progress.printf("  outbox-relay streaming in %.1f s%n", seconds(t3));
+
+        Map<String, HealthCheck> readiness = new LinkedHashMap<>(api.readiness());
+        readiness.put("relay", ServiceHealth.relay(relay));
+        readiness.put("kafkaStreams", ServiceHealth.processor(processor));
+        management = remember(ManagementServer.start("127.0.0.1", options.managementPort(), meters, readiness));
         log.info("chargeonce stack up in {} s", String.format("%.1f", seconds(t0)));
     }
 
@@ -186,6 +208,11 @@ public final class Stack implements AutoCloseable {
         return options.topics();
     }
 
+    /** Metrics ({@code /metrics}) and health ({@code /health/live}, {@code /health/ready}) of the whole stack. */
+    public String managementUrl() {
+        return "http://127.0.0.1:" + management.port();
+    }
+
     public String apiUrl() {
         return "http://127.0.0.1:" + api.port();
     }
@@ -202,6 +229,7 @@ public final class Stack implements AutoCloseable {
     public String describe() {
         return String.join(System.lineSeparator(),
                 "payment-api        " + apiUrl() + "   (POST /payments, GET /payments/{id})",
+                "metrics and health " + managementUrl() + "   (/metrics, /health/live, /health/ready)",
                 "demo merchant      " + merchantId + "   API key: " + apiKey(),
                 "schema registry    " + sandbox.registry().url(),
                 "provider simulator " + sandbox.provider().url() + "   (GET /v1/ledger, PUT /v1/sim/faults)",

@@ -51,10 +51,13 @@ public final class PaymentApi implements AutoCloseable {
     private final Merchants merchants;
     private final MeterRegistry meters;
     private final PaymentCensus census;
+    private final Map<String, HealthCheck> readiness;
 
     private PaymentApi(HikariDataSource dataSource, SchemaRegistryClient registry, StatusInbox inbox, Javalin http,
-                       Merchants merchants, MeterRegistry meters, PaymentCensus census) {
+                       Merchants merchants, MeterRegistry meters, PaymentCensus census,
+                       Map<String, HealthCheck> readiness) {
         this.census = census;
+        this.readiness = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(readiness));
         this.dataSource = dataSource;
         this.registry = registry;
         this.inbox = inbox;
@@ -123,7 +126,7 @@ public final class PaymentApi implements AutoCloseable {
                 operations.register(javalin);
             }).start();
             log.info("payment-api listening on {}:{}", config.httpHost(), http.port());
-            return new PaymentApi(dataSource, registry, inbox, http, merchants, meters, census);
+            return new PaymentApi(dataSource, registry, inbox, http, merchants, meters, census, readiness);
         } catch (RuntimeException e) {
             closeQuietly(census, e);
             closeQuietly(inbox, e);
@@ -141,6 +144,11 @@ public final class PaymentApi implements AutoCloseable {
     /** Provisioning of merchants and their API keys. */
     public Merchants merchants() {
         return merchants;
+    }
+
+    /** What {@code GET /health/ready} checks, by name; an in-process stack serves them on its own endpoint too. */
+    public Map<String, HealthCheck> readiness() {
+        return readiness;
     }
 
     public MeterRegistry meters() {

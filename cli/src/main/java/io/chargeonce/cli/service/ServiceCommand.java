@@ -20,7 +20,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * how the process cluster runs each service as a JVM of its own so faults can hit one at a time.
  *
  * <p>When ready it prints one line on stdout, {@code READY <service> <detail>} (api: its HTTP port;
- * relay: its slot; processor: its application id), and nothing else; logs go to
+ * relay: its slot; processor: its application id; relay and processor add {@code management <port>}
+ * when {@code CHARGEONCE_MANAGEMENT_PORT} asks for their metrics and health endpoint; payment-api
+ * serves both on its own HTTP port), and nothing else; logs go to
  * {@code CHARGEONCE_LOG_FILE} when set. A service that cannot start exits with code 1 and says why on
  * stderr; one whose work stopped for good (Kafka Streams in ERROR) exits with code 70. With
  * {@code CHARGEONCE_OWNER_PID} set it exits when that process is gone (the cluster that started it).
