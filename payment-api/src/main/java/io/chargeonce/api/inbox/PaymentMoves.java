@@ -49,23 +49,30 @@ final class PaymentMoves {
         UUID merchantId = parseUuid(event.getMerchantId());
         Locked row = paymentId == null ? null : locked.get(paymentId);
         if (row == null || !row.merchantId().equals(merchantId)) {
-            log.warn("status event {} names payment {} of merchant {}, which does not exist here: ignored",
-                    event.getEventId(), event.getPaymentId(), event.getMerchantId());
+            log.atWarn().addKeyValue("paymentId", event.getPaymentId()).addKeyValue("eventId", event.getEventId())
+                    .addKeyValue("decision", InboxOutcome.UNKNOWN_PAYMENT.tag())
+                    .log("status event {} names payment {} of merchant {}, which does not exist here: ignored",
+                            event.getEventId(), event.getPaymentId(), event.getMerchantId());
             return InboxOutcome.UNKNOWN_PAYMENT;
         }
         Move earlier = moves.get(paymentId);
         PaymentState current = earlier != null ? earlier.status() : row.state();
         PaymentState next = PaymentState.of(event.getStatus());
         if (!current.canMoveTo(next)) {
-            log.warn("status event {} would move payment {} from {} to {}: illegal transition ignored",
-                    event.getEventId(), paymentId, current, next);
+            log.atWarn().addKeyValue("paymentId", paymentId).addKeyValue("eventId", event.getEventId())
+                    .addKeyValue("decision", InboxOutcome.ILLEGAL_TRANSITION.tag()).addKeyValue("from", current)
+                    .addKeyValue("to", next)
+                    .log("status event {} would move payment {} from {} to {}: illegal transition ignored",
+                            event.getEventId(), paymentId, current, next);
             return InboxOutcome.ILLEGAL_TRANSITION;
         }
         String chargeId = event.getProviderChargeId() != null ? event.getProviderChargeId()
                 : earlier != null ? earlier.providerChargeId() : null;
         moves.put(paymentId, new Move(next, event.getReason(), chargeId));
-        log.info("payment {} moved from {} to {} by status event {} (attempt {})",
-                paymentId, current, next, event.getEventId(), event.getAttempt());
+        log.atInfo().addKeyValue("paymentId", paymentId).addKeyValue("eventId", event.getEventId())
+                .addKeyValue("decision", InboxOutcome.APPLIED.tag()).addKeyValue("from", current).addKeyValue("to", next)
+                .log("payment {} moved from {} to {} by status event {} (attempt {})",
+                        paymentId, current, next, event.getEventId(), event.getAttempt());
         return InboxOutcome.APPLIED;
     }
 

@@ -124,7 +124,9 @@ public final class StatusApplier {
             if (claimed.remove(event.getEventId())) {
                 outcomes.add(moves.offer(event));
             } else {
-                log.debug("status event {} for payment {} already applied", event.getEventId(), event.getPaymentId());
+                log.atDebug().addKeyValue("paymentId", event.getPaymentId()).addKeyValue("eventId", event.getEventId())
+                        .addKeyValue("decision", InboxOutcome.DUPLICATE.tag())
+                        .log("status event {} for payment {} already applied", event.getEventId(), event.getPaymentId());
                 outcomes.add(InboxOutcome.DUPLICATE);
             }
         }

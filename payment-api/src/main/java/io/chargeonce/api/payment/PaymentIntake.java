@@ -105,8 +105,10 @@ public final class PaymentIntake {
             }
         }
         decisions.get(result.decision()).increment();
-        log.info("payment {} merchant {} idempotency decision {}",
-                result.paymentId() == null ? "-" : result.paymentId(), merchant.id(), result.decision().tag());
+        String decided = result.paymentId() == null ? "-" : result.paymentId().toString();
+        log.atInfo().addKeyValue("paymentId", decided).addKeyValue("merchantId", merchant.id())
+                .addKeyValue("idempotencyOutcome", result.decision().tag())
+                .log("payment {} merchant {} idempotency decision {}", decided, merchant.id(), result.decision().tag());
         return result;
     }
 

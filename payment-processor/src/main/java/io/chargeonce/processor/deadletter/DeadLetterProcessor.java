@@ -66,9 +66,12 @@ public final class DeadLetterProcessor implements Processor<byte[], Rejection, b
     public void process(Record<byte[], Rejection> record) {
         Rejection rejection = record.value();
         DeadLetter letter = envelope(rejection);
-        log.warn("dead-lettering {}-{}@{} (payment {}, event {}) as {} [{}]: {}", rejection.origin().topic(),
-                rejection.origin().partition(), rejection.origin().offset(), rejection.paymentId(), rejection.eventId(),
-                rejection.failureClass(), letter.getFingerprint(), letter.getErrorMessage());
+        log.atWarn().addKeyValue("paymentId", rejection.paymentId()).addKeyValue("eventId", rejection.eventId())
+                .addKeyValue("decision", "dead_letter").addKeyValue("failureClass", rejection.failureClass())
+                .addKeyValue("fingerprint", letter.getFingerprint())
+                .log("dead-lettering {}-{}@{} (payment {}, event {}) as {} [{}]: {}", rejection.origin().topic(),
+                        rejection.origin().partition(), rejection.origin().offset(), rejection.paymentId(),
+                        rejection.eventId(), rejection.failureClass(), letter.getFingerprint(), letter.getErrorMessage());
         metrics.deadLetter(rejection.failureClass());
         if (rejection.eventId() != null) {
             InboxProcessor.release(inbox, rejection.eventId(), rejection.origin().timestamp());

@@ -65,8 +65,11 @@ public final class InboxProcessor implements Processor<byte[], IncomingRequest, 
         Long firstOffset = firstSeen(eventId, at);
         if (firstOffset != null) {
             metrics.inbox(true);
-            log.info("duplicate event {} at offset {} dropped (first seen at offset {})",
-                    eventId, request.origin().offset(), firstOffset);
+            log.atInfo().addKeyValue("paymentId", request.decoded() ? request.event().getPaymentId() : null)
+                    .addKeyValue("eventId", eventId)
+                    .addKeyValue("decision", "duplicate")
+                    .log("duplicate event {} at offset {} dropped (first seen at offset {})",
+                            eventId, request.origin().offset(), firstOffset);
             return;
         }
         metrics.inbox(false);

@@ -99,13 +99,17 @@ public final class LedgerProcessor implements Processor<String, ChargeRequest, O
         }
         if (known != null) {
             metrics.ledger(true);
-            log.info("payment {} already in the ledger as {} (attempt {}); request event {}{} ignored",
-                    request.paymentId(), known.state(), known.attempt(), request.eventId(),
-                    replays > 0 ? " (replay " + replays + ")" : "");
+            log.atInfo().addKeyValue("paymentId", request.paymentId()).addKeyValue("eventId", request.eventId())
+                    .addKeyValue("decision", "duplicate").addKeyValue("ledgerState", known.state())
+                    .log("payment {} already in the ledger as {} (attempt {}); request event {}{} ignored",
+                            request.paymentId(), known.state(), known.attempt(), request.eventId(),
+                            replays > 0 ? " (replay " + replays + ")" : "");
             return;
         }
         metrics.ledger(false);
-        log.info("payment {} (event {}): recording attempt 1 and charging", request.paymentId(), request.eventId());
+        log.atInfo().addKeyValue("paymentId", request.paymentId()).addKeyValue("eventId", request.eventId())
+                .addKeyValue("decision", "new")
+                .log("payment {} (event {}): recording attempt 1 and charging", request.paymentId(), request.eventId());
         execute(reconciler.begin(request, clock.instant()));
     }
 
@@ -203,7 +207,9 @@ public final class LedgerProcessor implements Processor<String, ChargeRequest, O
 
     private void settle(Step.Decide decide, Instant now) {
         LedgerEntry entry = decide.next();
-        log.info("payment {} settled as {} after {} attempt(s)", entry.paymentId(), entry.state(), entry.attempt());
+        log.atInfo().addKeyValue("paymentId", entry.paymentId()).addKeyValue("decision", "settled")
+                .addKeyValue("ledgerState", entry.state()).addKeyValue("attempt", entry.attempt())
+                .log("payment {} settled as {} after {} attempt(s)", entry.paymentId(), entry.state(), entry.attempt());
         metrics.settled(entry.state());
         publishStatus(entry, now);
         switch (entry) {
