@@ -40,6 +40,8 @@ class ChargingTopologyTest extends TopologyTestBase {
             assertThat(call.idempotencyKey()).isEqualTo("chargeonce-pay-1");
             assertThat(call.command().amountMinor()).isEqualTo(1250);
         });
+        // ... in the payment's trace, which the gateway continues as a child span
+        assertThat(h.gateway.traceparents()).containsExactly(TopologyHarness.TRACEPARENT);
         assertThat(h.entry("pay-1")).isInstanceOf(LedgerEntry.Attempting.class);
 
         h.gateway.last().answer(new ChargeOutcome.Succeeded("ch_1"));

@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * {@link PaymentGateway} over the Stripe-like HTTP API ({@code POST /v1/charges} with an
@@ -29,6 +30,9 @@ import java.util.concurrent.CompletionException;
  * (dropped connection, timeout, 5xx, 429, 409 while the key is in flight, an unreadable body)
  * means "we don't know whether money moved", which reconciliation resolves by key. Only a 402 is
  * a decline and only other 4xx answers are rejections, because those are the provider's own words.
+ *
+ * <p>A call made with the payment's {@code traceparent} sends a child of it ({@link TraceContext});
+ * span ids come from {@link ThreadLocalRandom}, which is safe on every stream thread at once.
  */
 public final class HttpPaymentGateway implements PaymentGateway, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpPaymentGateway.class);
@@ -53,12 +57,17 @@ public final class HttpPaymentGateway implements PaymentGateway, AutoCloseable {
 
     @Override
     public CompletableFuture<ChargeOutcome> charge(ChargeCommand command) {
-        HttpRequest request = HttpRequest.newBuilder(baseUrl.resolve("/v1/charges"))
+        return charge(command, null);
+    }
+
+    @Override
+    public CompletableFuture<ChargeOutcome> charge(ChargeCommand command, String traceparent) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(baseUrl.resolve("/v1/charges"))
                 .timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header("Idempotency-Key", command.idempotencyKey())
-                .POST(HttpRequest.BodyPublishers.ofString(chargeBody(command)))
-                .build();
+                .POST(HttpRequest.BodyPublishers.ofString(chargeBody(command)));
+        HttpRequest request = traced(builder, traceparent).build();
         return send(request, command.idempotencyKey(), "charge")
                 .thenApply(response -> chargeOutcome(response, command.idempotencyKey()))
                 .exceptionally(error -> unknown(error, command.idempotencyKey(), "charge"));
@@ -66,11 +75,22 @@ public final class HttpPaymentGateway implements PaymentGateway, AutoCloseable {
 
     @Override
     public CompletableFuture<ChargeOutcome> lookup(String idempotencyKey) {
+        return lookup(idempotencyKey, null);
+    }
+
+    @Override
+    public CompletableFuture<ChargeOutcome> lookup(String idempotencyKey, String traceparent) {
         URI uri = baseUrl.resolve("/v1/charges?idempotency_key=" + URLEncoder.encode(idempotencyKey, StandardCharsets.UTF_8));
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
+        HttpRequest request = traced(HttpRequest.newBuilder(uri).timeout(timeout).GET(), traceparent).build();
         return send(request, idempotencyKey, "lookup")
                 .thenApply(response -> lookupOutcome(response, idempotencyKey))
                 .exceptionally(error -> unknown(error, idempotencyKey, "lookup"));
+    }
+
+    private static HttpRequest.Builder traced(HttpRequest.Builder builder, String traceparent) {
+        TraceContext.childOf(traceparent, ThreadLocalRandom.current())
+                .ifPresent(child -> builder.header(TraceContext.HEADER, child));
+        return builder;
     }
 
     /** Aborts calls in flight: their outcomes would be dropped anyway, the ledger re-drives them. */

@@ -18,9 +18,19 @@ public interface PaymentGateway {
      */
     CompletableFuture<ChargeOutcome> charge(ChargeCommand command);
 
+    /** {@link #charge(ChargeCommand)} within the payment's trace ({@code traceparent}, may be null). */
+    default CompletableFuture<ChargeOutcome> charge(ChargeCommand command, String traceparent) {
+        return charge(command);
+    }
+
     /**
      * What the provider recorded for a key: {@link ChargeOutcome.Succeeded}, {@link ChargeOutcome.Declined},
      * {@link ChargeOutcome.NotFound} if it never saw the key, or {@link ChargeOutcome.Unknown}.
      */
     CompletableFuture<ChargeOutcome> lookup(String idempotencyKey);
+
+    /** {@link #lookup(String)} within the payment's trace ({@code traceparent}, may be null). */
+    default CompletableFuture<ChargeOutcome> lookup(String idempotencyKey, String traceparent) {
+        return lookup(idempotencyKey);
+    }
 }

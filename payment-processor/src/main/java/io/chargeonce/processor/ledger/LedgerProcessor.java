@@ -200,8 +200,8 @@ public final class LedgerProcessor implements Processor<String, ChargeRequest, O
 
     private void startCall(LedgerEntry.Attempting entry, CallKind kind, Instant now) {
         calls.start(entry.paymentId(), entry.attempt(), kind, now, () -> switch (kind) {
-            case CHARGE -> gateway.charge(entry.request().toCommand(entry.idempotencyKey()));
-            case LOOKUP -> gateway.lookup(entry.idempotencyKey());
+            case CHARGE -> gateway.charge(entry.request().toCommand(entry.idempotencyKey()), entry.request().traceparent());
+            case LOOKUP -> gateway.lookup(entry.idempotencyKey(), entry.request().traceparent());
         });
     }
 

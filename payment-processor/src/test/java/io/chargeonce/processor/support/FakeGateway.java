@@ -22,6 +22,24 @@ public final class FakeGateway implements PaymentGateway {
     }
 
     private final List<Call> calls = new ArrayList<>();
+    private final List<String> traceparents = new ArrayList<>();
+
+    @Override
+    public synchronized CompletableFuture<ChargeOutcome> charge(ChargeCommand command, String traceparent) {
+        traceparents.add(traceparent);
+        return charge(command);
+    }
+
+    @Override
+    public synchronized CompletableFuture<ChargeOutcome> lookup(String idempotencyKey, String traceparent) {
+        traceparents.add(traceparent);
+        return lookup(idempotencyKey);
+    }
+
+    /** The trace context each call was made in, in call order (null for an untraced call). */
+    public synchronized List<String> traceparents() {
+        return new ArrayList<>(traceparents);
+    }
 
     @Override
     public synchronized CompletableFuture<ChargeOutcome> charge(ChargeCommand command) {
