@@ -33,6 +33,7 @@ class DemoCommandTest {
                 .containsPattern("payments charged more than once\\s+0")
                 .containsPattern("payments requested \\(simulated customers\\)\\s+40")
                 .contains("every invariant holds")
+                .contains("metrics: this run")
                 .contains("one payment's whole story")
                 .containsPattern("verdict: charged 1 time.* consistent")
                 .doesNotContain("INCONSISTENT");
