@@ -22,6 +22,8 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -173,6 +175,21 @@ final class RelayTestBed implements AutoCloseable {
                 // a killed server broke it; closing is only tidying up
             }
             writeConnection = null;
+        }
+    }
+
+    /** Whether the relay's publication ships inserts and deletes, as Postgres has it. */
+    Map<String, Boolean> publicationOperations() throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(
+                     "SELECT pubinsert, pubdelete FROM pg_publication WHERE pubname = ?")) {
+            select.setString(1, config.publicationName());
+            try (ResultSet row = select.executeQuery()) {
+                if (!row.next()) {
+                    throw new IllegalStateException("no publication " + config.publicationName());
+                }
+                return Map.of("insert", row.getBoolean("pubinsert"), "delete", row.getBoolean("pubdelete"));
+            }
         }
     }
 
