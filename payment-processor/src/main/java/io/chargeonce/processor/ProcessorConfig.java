@@ -23,7 +23,9 @@ import java.util.function.Function;
  * @param topics                    the topic catalog (a prefix isolates installations sharing a broker).
  * @param inboxRetention            how long (record time) a seen event id is remembered. Longer catches
  *                                  later redeliveries at the cost of store size; a duplicate older than
- *                                  this still cannot charge twice (the ledger drops it). Default 7 days.
+ *                                  this still cannot charge twice (the ledger drops it). Must exceed both
+ *                                  providerIdempotencyWindow and relayRedeliveryHorizon, or start-up
+ *                                  refuses (see {@link #requireSafeRetention}). Default 7 days.
  * @param providerTimeout           HTTP timeout of one provider call. Shorter frees a stuck payment
  *                                  sooner but turns slow successes into unknown outcomes that cost a
  *                                  reconcile. A call without an outcome after twice this is presumed
@@ -68,6 +70,15 @@ import java.util.function.Function;
  *                                  request topic's partition count caps parallelism. Default 3.
  * @param dueBatch                  most due payments re-driven per punctuation, so a backlog after an
  *                                  outage does not stall the stream thread in one long punctuation. Default 500.
+ * @param relayRedeliveryHorizon    the latest (record time) the outbox relay may send an event again after
+ *                                  first sending it: after a crash it redelivers everything since its last
+ *                                  offset flush (seconds), after losing its offset store everything the
+ *                                  replication slot still retains. Set it to the longest such gap the
+ *                                  installation tolerates (offset store restore time, slot retention);
+ *                                  it is a promise about the relay this processor cannot check, only use
+ *                                  to refuse an inbox that forgets sooner. Longer forces a longer inbox
+ *                                  retention (store size); shorter risks a redelivery the inbox no longer
+ *                                  recognises. Default 1 h.
  */
 public record ProcessorConfig(
         String applicationId,
@@ -89,7 +100,8 @@ public record ProcessorConfig(
         int numStreamThreads,
         short replicationFactor,
         int topicPartitions,
-        int dueBatch) {
+        int dueBatch,
+        Duration relayRedeliveryHorizon) {
 
     /** Prefix of every environment variable {@link #fromEnvironment} reads. */
     public static final String ENV_PREFIX = "CHARGEONCE_PROCESSOR_";
@@ -109,6 +121,7 @@ public record ProcessorConfig(
         requirePositive(commitInterval, "commitInterval");
         requirePositive(sessionTimeout, "sessionTimeout");
         requirePositive(maxPollInterval, "maxPollInterval");
+        requirePositive(relayRedeliveryHorizon, "relayRedeliveryHorizon");
         if (maxPollInterval.compareTo(commitInterval) <= 0) {
             throw new IllegalArgumentException("maxPollInterval (" + maxPollInterval + ") must be longer than commitInterval ("
                     + commitInterval + "), or every thread is thrown out of the group between two commits");
@@ -125,9 +138,31 @@ public record ProcessorConfig(
             throw new IllegalArgumentException("providerIdempotencyWindow (" + providerIdempotencyWindow
                     + ") must be longer than twice providerTimeout (" + providerTimeout + "), or no re-drive is ever safe");
         }
+        requireSafeRetention(inboxRetention, providerIdempotencyWindow, relayRedeliveryHorizon);
         if (numStreamThreads < 1 || replicationFactor < 1 || topicPartitions < 1 || dueBatch < 1) {
             throw new IllegalArgumentException("numStreamThreads, replicationFactor, topicPartitions and dueBatch must be >= 1, got "
                     + numStreamThreads + ", " + replicationFactor + ", " + topicPartitions + ", " + dueBatch);
+        }
+    }
+
+    /**
+     * The inbox is the first of two guards against a duplicate charge; the provider's idempotency key is
+     * the second. Both refusals below name the window in which a redelivered event would meet neither
+     * guard: once the inbox has forgotten an event id, only the ledger and the provider stand between a
+     * redelivery and a charge, and the ledger only stops payments it has already settled.
+     */
+    private static void requireSafeRetention(Duration inboxRetention, Duration providerIdempotencyWindow,
+                                             Duration relayRedeliveryHorizon) {
+        if (inboxRetention.compareTo(providerIdempotencyWindow) <= 0) {
+            throw new IllegalArgumentException("inboxRetention (" + inboxRetention + ") must exceed providerIdempotencyWindow ("
+                    + providerIdempotencyWindow + "): a redelivery after the inbox forgot an event but while the provider"
+                    + " still remembers its key would be decided by the provider alone, and one after both forgot would"
+                    + " charge again; raise CHARGEONCE_PROCESSOR_INBOX_RETENTION");
+        }
+        if (inboxRetention.compareTo(relayRedeliveryHorizon) <= 0) {
+            throw new IllegalArgumentException("inboxRetention (" + inboxRetention + ") must exceed relayRedeliveryHorizon ("
+                    + relayRedeliveryHorizon + "): the relay may redeliver an event after the inbox has forgotten it,"
+                    + " and the inbox would treat it as new; raise CHARGEONCE_PROCESSOR_INBOX_RETENTION");
         }
     }
 
@@ -144,7 +179,8 @@ public record ProcessorConfig(
      * {@code INBOX_RETENTION}, {@code PROVIDER_TIMEOUT}, {@code RETRY_BASE_BACKOFF}, {@code RETRY_MAX_BACKOFF},
      * {@code MAX_ATTEMPTS}, {@code PROVIDER_IDEMPOTENCY_WINDOW}, {@code OUTCOME_POLL_INTERVAL},
      * {@code COMMIT_INTERVAL}, {@code SESSION_TIMEOUT}, {@code MAX_POLL_INTERVAL}, {@code STATE_DIR},
-     * {@code NUM_STREAM_THREADS}, {@code REPLICATION_FACTOR}, {@code TOPIC_PARTITIONS}, {@code DUE_BATCH}.
+     * {@code NUM_STREAM_THREADS}, {@code REPLICATION_FACTOR}, {@code TOPIC_PARTITIONS}, {@code DUE_BATCH},
+     * {@code RELAY_REDELIVERY_HORIZON}.
      * Durations are ISO-8601 ({@code PT10S}).
      *
      * @throws IllegalArgumentException naming the variable that cannot be read, or the setting that is invalid
@@ -171,6 +207,7 @@ public record ProcessorConfig(
         read(env, "REPLICATION_FACTOR", Short::parseShort).ifPresent(b::replicationFactor);
         read(env, "TOPIC_PARTITIONS", Integer::parseInt).ifPresent(b::topicPartitions);
         read(env, "DUE_BATCH", Integer::parseInt).ifPresent(b::dueBatch);
+        read(env, "RELAY_REDELIVERY_HORIZON", Duration::parse).ifPresent(b::relayRedeliveryHorizon);
         try {
             return b.build();
         } catch (IllegalArgumentException e) {
@@ -204,7 +241,7 @@ public record ProcessorConfig(
                 .maxAttempts(maxAttempts).providerIdempotencyWindow(providerIdempotencyWindow)
                 .outcomePollInterval(outcomePollInterval).commitInterval(commitInterval).sessionTimeout(sessionTimeout)
                 .maxPollInterval(maxPollInterval).stateDir(stateDir).numStreamThreads(numStreamThreads).replicationFactor(replicationFactor)
-                .topicPartitions(topicPartitions).dueBatch(dueBatch);
+                .topicPartitions(topicPartitions).dueBatch(dueBatch).relayRedeliveryHorizon(relayRedeliveryHorizon);
     }
 
     private static void requireText(String value, String name) {
@@ -254,6 +291,7 @@ public record ProcessorConfig(
         private short replicationFactor = 1;
         private int topicPartitions = 3;
         private int dueBatch = 500;
+        private Duration relayRedeliveryHorizon = Duration.ofHours(1);
 
         private Builder(String bootstrapServers, String registryUrl, String providerUrl) {
             this.bootstrapServers = bootstrapServers;
@@ -278,13 +316,14 @@ public record ProcessorConfig(
         public Builder replicationFactor(short value) { this.replicationFactor = value; return this; }
         public Builder topicPartitions(int value) { this.topicPartitions = value; return this; }
         public Builder dueBatch(int value) { this.dueBatch = value; return this; }
+        public Builder relayRedeliveryHorizon(Duration value) { this.relayRedeliveryHorizon = value; return this; }
 
         public ProcessorConfig build() {
             return new ProcessorConfig(applicationId, bootstrapServers, registryUrl, providerUrl, topics, inboxRetention,
                     providerTimeout, retryBaseBackoff, retryMaxBackoff, maxAttempts, providerIdempotencyWindow,
                     outcomePollInterval, commitInterval, sessionTimeout, maxPollInterval, stateDir, numStreamThreads,
                     replicationFactor,
-                    topicPartitions, dueBatch);
+                    topicPartitions, dueBatch, relayRedeliveryHorizon);
         }
     }
 }

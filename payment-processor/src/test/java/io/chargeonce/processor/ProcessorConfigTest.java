@@ -25,6 +25,7 @@ class ProcessorConfigTest {
         assertThat(config.providerIdempotencyWindow()).isEqualTo(Duration.ofHours(24));
         assertThat(config.sessionTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.maxPollInterval()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.relayRedeliveryHorizon()).isEqualTo(Duration.ofHours(1));
         assertThat(config.toBuilder().build()).isEqualTo(config);
     }
 
@@ -41,6 +42,47 @@ class ProcessorConfigTest {
                 .hasMessageContaining("registryUrl");
         assertThatThrownBy(() -> ProcessorConfig.builder(" ", "http://r", "http://p").build())
                 .hasMessageContaining("bootstrapServers");
+    }
+
+    @Test
+    void anInboxThatForgetsWithinTheProviderWindowIsRefused() {
+        assertThatThrownBy(() -> valid.inboxRetention(Duration.ofHours(1)).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("inboxRetention (PT1H) must exceed providerIdempotencyWindow (PT24H)");
+        assertThatThrownBy(() -> valid.inboxRetention(Duration.ofHours(24)).build())
+                .hasMessageContaining("must exceed providerIdempotencyWindow");
+    }
+
+    @Test
+    void anInboxThatForgetsWithinTheRelayHorizonIsRefused() {
+        assertThatThrownBy(() -> valid.relayRedeliveryHorizon(Duration.ofDays(7)).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("inboxRetention (PT168H) must exceed relayRedeliveryHorizon (PT168H)");
+        assertThatThrownBy(() -> valid.relayRedeliveryHorizon(Duration.ZERO).build())
+                .hasMessageContaining("relayRedeliveryHorizon must be a positive duration");
+    }
+
+    @Test
+    void aRetentionBeyondBothHorizonsStarts() {
+        ProcessorConfig config = valid.inboxRetention(Duration.ofHours(49))
+                .providerIdempotencyWindow(Duration.ofHours(48)).relayRedeliveryHorizon(Duration.ofHours(48).plusMinutes(59))
+                .build();
+
+        assertThat(config.inboxRetention()).isEqualTo(Duration.ofHours(49));
+    }
+
+    @Test
+    void unsafeRetentionFromTheEnvironmentIsRefusedNamingTheSetting() {
+        ProcessorConfig config = ProcessorConfig.fromEnvironment(Map.of(
+                "CHARGEONCE_PROCESSOR_INBOX_RETENTION", "P3D",
+                "CHARGEONCE_PROCESSOR_RELAY_REDELIVERY_HORIZON", "PT36H"));
+        assertThat(config.inboxRetention()).isEqualTo(Duration.ofDays(3));
+        assertThat(config.relayRedeliveryHorizon()).isEqualTo(Duration.ofHours(36));
+
+        assertThatThrownBy(() -> ProcessorConfig.fromEnvironment(Map.of("CHARGEONCE_PROCESSOR_INBOX_RETENTION", "PT1H")))
+                .hasMessageStartingWith("invalid payment-processor configuration: inboxRetention (PT1H) must exceed providerIdempotencyWindow (PT24H)");
+        assertThatThrownBy(() -> ProcessorConfig.fromEnvironment(Map.of("CHARGEONCE_PROCESSOR_RELAY_REDELIVERY_HORIZON", "P8D")))
+                .hasMessageContaining("must exceed relayRedeliveryHorizon (PT192H)");
     }
 
     @Test
