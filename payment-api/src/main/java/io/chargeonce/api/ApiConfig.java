@@ -59,6 +59,14 @@ import java.util.function.Function;
  *                               serves stale statuses meanwhile. Kafka's 45 s default made a crashed
  *                               API show PENDING for 45 s; shorter hands over sooner but a long GC
  *                               pause may then cost a rebalance. Default 10 s (the broker's minimum is 6 s).
+ * @param idempotencyKeyTtl      how long after a payment was created its Idempotency-Key keeps binding it.
+ *                               Within it, the same merchant + key replays the payment (or gets 422 for
+ *                               another request); after it, the key is released and the request is a new
+ *                               payment. Longer protects clients that retry late (a queue drained after an
+ *                               outage) at the cost of clients never being able to reuse keys sooner;
+ *                               shorter risks a late retry charging twice, so keep it above every client's
+ *                               retry horizon. The released payment stays readable by id. Default 24 h
+ *                               (Stripe's); 1 min..366 days.
  */
 public record ApiConfig(
         String httpHost,
@@ -77,7 +85,8 @@ public record ApiConfig(
         Duration statusPollTimeout,
         Duration statusRetryBackoffMax,
         int statusMaxBatch,
-        Duration statusSessionTimeout) {
+        Duration statusSessionTimeout,
+        Duration idempotencyKeyTtl) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -125,6 +134,7 @@ public record ApiConfig(
                 || statusSessionTimeout.compareTo(Duration.ofMinutes(30)) > 0) {
             problems.add("statusSessionTimeout must be 6 s..30 min (the broker's bounds), got " + statusSessionTimeout);
         }
+        requireBetween(problems, "idempotencyKeyTtl", idempotencyKeyTtl, Duration.ofMinutes(1), Duration.ofDays(366));
         if (statusMaxBatch < 1 || statusMaxBatch > 10_000) {
             problems.add("statusMaxBatch must be 1..10000, got " + statusMaxBatch);
         }
@@ -142,7 +152,8 @@ public record ApiConfig(
      * Reads {@code CHARGEONCE_API_*} variables over the defaults, e.g. {@code CHARGEONCE_API_HTTP_PORT},
      * {@code CHARGEONCE_API_JDBC_URL}, {@code CHARGEONCE_API_JDBC_PASSWORD},
      * {@code CHARGEONCE_API_KAFKA_BOOTSTRAP_SERVERS}, {@code CHARGEONCE_API_REGISTRY_URL},
-     * {@code CHARGEONCE_API_TOPIC_PREFIX}; durations are ISO-8601 ({@code PT2S}).
+     * {@code CHARGEONCE_API_TOPIC_PREFIX}, {@code CHARGEONCE_API_IDEMPOTENCY_KEY_TTL}; durations are
+     * ISO-8601 ({@code PT2S}, {@code PT24H}).
      */
     public static ApiConfig fromEnvironment(Map<String, String> env) {
         Builder b = builder();
@@ -163,6 +174,7 @@ public record ApiConfig(
         read(env, "STATUS_RETRY_BACKOFF_MAX", Duration::parse).ifPresent(b::statusRetryBackoffMax);
         read(env, "STATUS_MAX_BATCH", Integer::parseInt).ifPresent(b::statusMaxBatch);
         read(env, "STATUS_SESSION_TIMEOUT", Duration::parse).ifPresent(b::statusSessionTimeout);
+        read(env, "IDEMPOTENCY_KEY_TTL", Duration::parse).ifPresent(b::idempotencyKeyTtl);
         return b.build();
     }
 
@@ -173,7 +185,7 @@ public record ApiConfig(
                 + ", registry=" + registryUrl + ", statusTopic=" + topics.paymentStatus().name()
                 + ", maxBodyBytes=" + maxBodyBytes + ", idempotencyLockTimeout=" + idempotencyLockTimeout
                 + ", statusConsumerGroup=" + statusConsumerGroup + ", statusMaxBatch=" + statusMaxBatch
-                + ", statusSessionTimeout=" + statusSessionTimeout + "]";
+                + ", statusSessionTimeout=" + statusSessionTimeout + ", idempotencyKeyTtl=" + idempotencyKeyTtl + "]";
     }
 
     private static <T> Optional<T> read(Map<String, String> env, String name, Function<String, T> parse) {
@@ -227,6 +239,7 @@ public record ApiConfig(
         private Duration statusRetryBackoffMax = Duration.ofSeconds(5);
         private int statusMaxBatch = 500;
         private Duration statusSessionTimeout = Duration.ofSeconds(10);
+        private Duration idempotencyKeyTtl = Duration.ofHours(24);
 
         private Builder() {
         }
@@ -316,6 +329,11 @@ public record ApiConfig(
             return this;
         }
 
+        public Builder idempotencyKeyTtl(Duration value) {
+            idempotencyKeyTtl = value;
+            return this;
+        }
+
         public Builder statusMaxBatch(int value) {
             statusMaxBatch = value;
             return this;
@@ -324,7 +342,8 @@ public record ApiConfig(
         public ApiConfig build() {
             return new ApiConfig(httpHost, httpPort, jdbcUrl, jdbcUser, jdbcPassword, dbPoolSize, dbConnectionTimeout,
                     kafkaBootstrapServers, registryUrl, topics, maxBodyBytes, idempotencyLockTimeout,
-                    statusConsumerGroup, statusPollTimeout, statusRetryBackoffMax, statusMaxBatch, statusSessionTimeout);
+                    statusConsumerGroup, statusPollTimeout, statusRetryBackoffMax, statusMaxBatch, statusSessionTimeout,
+                    idempotencyKeyTtl);
         }
     }
 }

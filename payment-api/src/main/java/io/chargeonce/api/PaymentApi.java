@@ -99,7 +99,7 @@ public final class PaymentApi implements AutoCloseable {
             log.info("outbox payloads written with schema id {} of subject {}", schemaId,
                     config.topics().paymentRequests().valueSubject());
             PaymentIntake intake = new PaymentIntake(dataSource, new OutboxWriter(), requestSerde, clock,
-                    config.idempotencyLockTimeout(), meters);
+                    config.idempotencyLockTimeout(), config.idempotencyKeyTtl(), meters);
             PaymentRoutes routes = new PaymentRoutes(merchants, intake, new Payments(dataSource),
                     new Traceparent(new SecureRandom()));
             inbox = StatusInbox.start(new StatusInbox.Settings(config.kafkaBootstrapServers(),

@@ -56,6 +56,11 @@ final class ApiFixture implements AutoCloseable {
     }
 
     static ApiFixture start(String name) {
+        return start(name, Clock.systemUTC(), Duration.ofHours(24));
+    }
+
+    /** With the API's clock and idempotency key lifetime chosen by the test. */
+    static ApiFixture start(String name, Clock clock, Duration idempotencyKeyTtl) {
         Sandbox sandbox = Sandbox.shared();
         DatabaseInfo database = sandbox.postgres().createDatabase(name);
         String unique = name + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -71,8 +76,9 @@ final class ApiFixture implements AutoCloseable {
                 .idempotencyLockTimeout(Duration.ofMillis(500))
                 .statusConsumerGroup(unique)
                 .statusPollTimeout(Duration.ofMillis(100))
+                .idempotencyKeyTtl(idempotencyKeyTtl)
                 .build();
-        PaymentApi api = PaymentApi.start(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC(),
+        PaymentApi api = PaymentApi.start(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), clock,
                 RandomGeneratorFactory.of("L64X128MixRandom").create(42));
         return new ApiFixture(database, topics, api, unique);
     }

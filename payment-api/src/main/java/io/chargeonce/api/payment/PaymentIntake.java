@@ -38,6 +38,13 @@ import java.util.UUID;
  * blocks on that index until the first commits (then replays its stored response) or rolls back
  * (then creates the payment itself). It waits at most the configured lock timeout, after which it
  * answers "in progress" instead of holding a thread and a connection indefinitely.
+ *
+ * <p>A key binds its payment for {@code keyTtl} after the payment was created (Stripe: 24 h). Only
+ * when the insert meets a live key does the transaction try to release it, with one UPDATE whose
+ * WHERE clause holds the expiry condition; the release and the new payment commit together or not
+ * at all. A concurrent request with the same expired key blocks on the released row, re-reads it
+ * after the commit, finds the key gone from it and then meets the new payment: one new payment,
+ * the other request replays it. The released payment keeps existing and stays readable by id.
  */
 public final class PaymentIntake {
 
@@ -56,16 +63,18 @@ public final class PaymentIntake {
     private final Clock clock;
     private final TimeOrderedIds ids;
     private final Duration lockTimeout;
+    private final Duration keyTtl;
     private final Map<IdempotencyDecision, Counter> decisions = new EnumMap<>(IdempotencyDecision.class);
 
     public PaymentIntake(DataSource dataSource, OutboxWriter outbox, AvroSerde<PaymentRequested> requestSerde,
-                         Clock clock, Duration lockTimeout, MeterRegistry meters) {
+                         Clock clock, Duration lockTimeout, Duration keyTtl, MeterRegistry meters) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.outbox = Objects.requireNonNull(outbox, "outbox");
         this.requestSerde = Objects.requireNonNull(requestSerde, "requestSerde");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.ids = new TimeOrderedIds(clock);
         this.lockTimeout = Objects.requireNonNull(lockTimeout, "lockTimeout");
+        this.keyTtl = Objects.requireNonNull(keyTtl, "keyTtl");
         for (IdempotencyDecision decision : IdempotencyDecision.values()) {
             decisions.put(decision, Counter.builder("chargeonce.api.idempotency")
                     .description("POST /payments idempotency decisions")
@@ -119,7 +128,10 @@ public final class PaymentIntake {
             // SET LOCAL: the timeout dies with this transaction and never leaks into the pool.
             set.execute("SET LOCAL lock_timeout = '" + lockTimeout.toMillis() + "ms'");
         }
-        if (insertIntent(transaction, merchant, key, request, paymentId, now, fingerprint, response)) {
+        // New keys, the common case, cost one statement; only a conflict pays for the release attempt.
+        if (insertIntent(transaction, merchant, key, request, paymentId, now, fingerprint, response)
+                || (releaseExpired(transaction, merchant, key, now)
+                && insertIntent(transaction, merchant, key, request, paymentId, now, fingerprint, response))) {
             writeRequestedEvent(transaction, merchant, request, traceparent, paymentId, now);
             return IntakeResult.created(paymentId, ACCEPTED, response);
         }
@@ -138,6 +150,38 @@ public final class PaymentIntake {
                 return MessageDigest.isEqual(fingerprint, row.getBytes("request_hash"))
                         ? IntakeResult.replayed(existing, row.getInt("response_status"), row.getBytes("response_body"))
                         : IntakeResult.conflict(existing);
+            }
+        }
+    }
+
+    /**
+     * Moves {@code key} aside from the payment holding it if that payment was created at least
+     * {@code keyTtl} before {@code now}. The expiry is checked by the UPDATE itself, under the row
+     * lock, so a concurrent release or a fresh payment with the same key can never be released twice.
+     *
+     * @return whether a key was released (the caller's insert can then take it)
+     */
+    private boolean releaseExpired(Connection transaction, Merchant merchant, IdempotencyKey key, Instant now)
+            throws SQLException {
+        try (PreparedStatement release = transaction.prepareStatement("""
+                UPDATE payments
+                SET released_idempotency_key = idempotency_key, idempotency_key = NULL, idempotency_key_released_at = ?
+                WHERE merchant_id = ? AND idempotency_key = ? AND created_at <= ?
+                RETURNING id, created_at""")) {
+            release.setTimestamp(1, Timestamp.from(now));
+            release.setObject(2, merchant.id());
+            release.setString(3, key.value());
+            release.setTimestamp(4, Timestamp.from(now.minus(keyTtl)));
+            try (ResultSet released = release.executeQuery()) {
+                if (!released.next()) {
+                    return false;
+                }
+                UUID expired = released.getObject("id", UUID.class);
+                log.atInfo().addKeyValue("paymentId", expired).addKeyValue("merchantId", merchant.id())
+                        .addKeyValue("idempotencyOutcome", "key-expired")
+                        .log("payment {} merchant {} idempotency key released after {} (created {})", expired,
+                                merchant.id(), keyTtl, released.getTimestamp("created_at").toInstant());
+                return true;
             }
         }
     }
