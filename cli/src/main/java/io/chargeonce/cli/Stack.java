@@ -69,6 +69,7 @@ public final class Stack implements AutoCloseable {
     }
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final Thread shutdownHook = new Thread(this::close, "chargeonce-stack-shutdown");
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Options options;
     private Sandbox sandbox;
@@ -86,6 +87,8 @@ public final class Stack implements AutoCloseable {
     /** Starts every part and returns once payments can flow end to end; on failure stops what had started. */
     public static Stack start(Options options, PrintStream progress) {
         Stack stack = new Stack(options);
+        // One hook stops everything in order; the sandbox's own would race the services' shutdown.
+        Runtime.getRuntime().addShutdownHook(stack.shutdownHook);
         try {
             stack.startAll(progress);
             return stack;
@@ -99,6 +102,7 @@ public final class Stack implements AutoCloseable {
         long t0 = System.nanoTime();
         progress.println("starting the embedded infrastructure: Postgres, Kafka, schema registry, provider simulator ...");
         sandbox = remember(Sandbox.start(options.sandbox()));
+        sandbox.takeOverShutdown();
         progress.printf("  infrastructure up in %.1f s%n", seconds(t0));
 
         DatabaseInfo db = sandbox.postgres().createDatabase(options.name());
@@ -238,9 +242,20 @@ public final class Stack implements AutoCloseable {
                 "topics             " + String.join(", ", options.topics().all().stream().map(t -> t.name()).toList()));
     }
 
-    /** Stops the relay, the processor, the API and the infrastructure, in that order; logs what failed to stop. */
+    /**
+     * Stops the relay, the processor, the API and the infrastructure, in that order; logs what
+     * failed to stop. Called again (by the JVM's exit, or a second thread) it waits for the first
+     * call to finish and does nothing more.
+     */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException exiting) {
+                // the JVM is exiting and the hook will call close() too; it finds nothing left to stop
+            }
+        }
         while (!started.isEmpty()) {
             AutoCloseable part = started.pop();
             try {

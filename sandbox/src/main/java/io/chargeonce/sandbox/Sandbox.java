@@ -256,6 +256,23 @@ public final class Sandbox implements AutoCloseable {
         return describe();
     }
 
+    /**
+     * The caller takes over stopping this sandbox at JVM exit: its own shutdown hook must close it.
+     * A stack of services on top needs this, because JVM shutdown hooks run concurrently: with the
+     * sandbox's own hook, Postgres and Kafka would stop while the services are still closing
+     * against them (the relay could not flush, the processor could not leave its group).
+     */
+    public void takeOverShutdown() {
+        if (isShared) {
+            throw new IllegalStateException("the shared sandbox stops at JVM exit; nobody can take that over");
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // already exiting: the hook runs anyway, and stop() is idempotent
+        }
+    }
+
     /** Stops every component and deletes the data; the shared sandbox ignores this (the JVM's exit stops it). */
     @Override
     public void close() {
