@@ -41,7 +41,8 @@ final class Intents {
         try (Connection connection = DriverManager.getConnection(jdbcUrl, user, password)) {
             connection.setReadOnly(true);
             try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT merchant_id, order_id, amount_minor, currency, idempotency_key, status, reason,"
+                    "SELECT merchant_id, order_id, amount_minor, currency,"
+                            + " COALESCE(idempotency_key, released_idempotency_key) AS idempotency_key, status, reason,"
                             + " provider_charge_id, created_at, updated_at FROM payments WHERE id = ?")) {
                 select.setObject(1, id);
                 try (ResultSet row = select.executeQuery()) {
