@@ -4,10 +4,9 @@ import io.chargeonce.cli.story.FactsReader;
 import io.chargeonce.cli.story.PaymentFacts;
 import io.chargeonce.cli.story.PaymentStory;
 import io.chargeonce.cli.verify.HistorySources;
-import io.chargeonce.schemas.Topics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -34,39 +33,14 @@ public final class PaymentCommand implements Callable<Integer> {
     @Parameters(paramLabel = "<payment id>", description = "The payment id payment-api answered with (POST /payments).")
     String paymentId;
 
-    @Option(names = "--jdbc-url", defaultValue = HistorySources.DEFAULT_JDBC_URL,
-            description = "payment-api's database (default ${DEFAULT-VALUE}).")
-    String jdbcUrl;
-
-    @Option(names = "--jdbc-user", defaultValue = HistorySources.DEFAULT_JDBC_USER, description = "Default ${DEFAULT-VALUE}.")
-    String jdbcUser;
-
-    @Option(names = "--jdbc-password", defaultValue = "${env:CHARGEONCE_JDBC_PASSWORD:-" + HistorySources.DEFAULT_JDBC_PASSWORD + "}",
-            description = "Default: $CHARGEONCE_JDBC_PASSWORD, else the sandbox's.")
-    String jdbcPassword;
-
-    @Option(names = "--bootstrap-servers", defaultValue = HistorySources.DEFAULT_BOOTSTRAP_SERVERS,
-            description = "Kafka (default ${DEFAULT-VALUE}).")
-    String bootstrapServers;
-
-    @Option(names = "--registry-url", defaultValue = HistorySources.DEFAULT_REGISTRY_URL,
-            description = "Schema registry the events were written against (default ${DEFAULT-VALUE}).")
-    String registryUrl;
-
-    @Option(names = "--provider-url", defaultValue = HistorySources.DEFAULT_PROVIDER_URL,
-            description = "Payment provider: its ledger and GET /v1/charges?idempotency_key= (default ${DEFAULT-VALUE}).")
-    String providerUrl;
-
-    @Option(names = "--topic-prefix", defaultValue = HistorySources.DEFAULT_TOPIC_PREFIX,
-            description = "Topic catalog prefix (default ${DEFAULT-VALUE}).")
-    String topicPrefix;
+    @Mixin
+    HistorySourceOptions systems;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        HistorySources sources = new HistorySources(jdbcUrl, jdbcUser, jdbcPassword, bootstrapServers, registryUrl,
-                providerUrl, Topics.withPrefix(topicPrefix));
+        HistorySources sources = systems.sources();
         PaymentFacts facts;
         try {
             facts = new FactsReader(sources, Clock.systemUTC()).read(paymentId.strip());
@@ -76,9 +50,9 @@ public final class PaymentCommand implements Callable<Integer> {
             return 2;
         }
         if (!facts.known()) {
-            err.println("unknown payment " + paymentId + ": payment-api (" + jdbcUrl + ") has no such intent, and no record"
-                    + " on the " + topicPrefix + ".* topics (" + bootstrapServers + ") nor any provider charge ("
-                    + providerUrl + ") names it. Is it the id POST /payments answered, and are these the right systems?");
+            err.println("unknown payment " + paymentId + ": payment-api (" + sources.jdbcUrl() + ") has no such intent, and no record"
+                    + " on the " + systems.topicPrefix + ".* topics (" + sources.bootstrapServers() + ") nor any provider charge ("
+                    + sources.providerUrl() + ") names it. Is it the id POST /payments answered, and are these the right systems?");
             err.flush();
             return 1;
         }

@@ -6,8 +6,8 @@ import io.chargeonce.cli.verify.HistoryReader;
 import io.chargeonce.cli.verify.HistorySources;
 import io.chargeonce.cli.verify.HistoryVerifier;
 import io.chargeonce.cli.verify.Verdict;
-import io.chargeonce.schemas.Topics;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
@@ -27,32 +27,8 @@ import java.util.concurrent.Callable;
                 "Defaults point at `chargeonce up` on its documented ports. Exits 0 only if every invariant holds."})
 public final class VerifyCommand implements Callable<Integer> {
 
-    @Option(names = "--jdbc-url", defaultValue = HistorySources.DEFAULT_JDBC_URL,
-            description = "payment-api's database (default ${DEFAULT-VALUE}).")
-    String jdbcUrl;
-
-    @Option(names = "--jdbc-user", defaultValue = HistorySources.DEFAULT_JDBC_USER, description = "Default ${DEFAULT-VALUE}.")
-    String jdbcUser;
-
-    @Option(names = "--jdbc-password", defaultValue = "${env:CHARGEONCE_JDBC_PASSWORD:-" + HistorySources.DEFAULT_JDBC_PASSWORD + "}",
-            description = "Default: $CHARGEONCE_JDBC_PASSWORD, else the sandbox's.")
-    String jdbcPassword;
-
-    @Option(names = "--bootstrap-servers", defaultValue = HistorySources.DEFAULT_BOOTSTRAP_SERVERS,
-            description = "Kafka (default ${DEFAULT-VALUE}).")
-    String bootstrapServers;
-
-    @Option(names = "--registry-url", defaultValue = HistorySources.DEFAULT_REGISTRY_URL,
-            description = "Schema registry the events were written against (default ${DEFAULT-VALUE}).")
-    String registryUrl;
-
-    @Option(names = "--provider-url", defaultValue = HistorySources.DEFAULT_PROVIDER_URL,
-            description = "Payment provider whose GET /v1/ledger is the ground truth (default ${DEFAULT-VALUE}).")
-    String providerUrl;
-
-    @Option(names = "--topic-prefix", defaultValue = HistorySources.DEFAULT_TOPIC_PREFIX,
-            description = "Topic catalog prefix (default ${DEFAULT-VALUE}).")
-    String topicPrefix;
+    @Mixin
+    HistorySourceOptions systems;
 
     @Option(names = "--await-drained", paramLabel = "<seconds>", defaultValue = "-1",
             description = {"Wait up to this long for no payment to be PENDING and every request record to be processed, "
@@ -63,8 +39,7 @@ public final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintStream out = System.out;
-        HistorySources sources = new HistorySources(jdbcUrl, jdbcUser, jdbcPassword, bootstrapServers, registryUrl,
-                providerUrl, Topics.withPrefix(topicPrefix));
+        HistorySources sources = systems.sources();
         Clock clock = Clock.systemUTC();
         try (HistoryReader reader = new HistoryReader(sources, clock)) {
             Backlog backlog = Backlog.IN_FLIGHT;
