@@ -1,12 +1,6 @@
 package io.chargeonce.cli;
 
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
-
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,17 +13,10 @@ class StormCommandTest {
 
     @Test
     void aShortStormReportsEveryLayerAndExitsZero() {
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream original = System.out;
-        int exit;
-        try (PrintStream tee = new PrintStream(new Tee(original, captured), true, StandardCharsets.UTF_8)) {
-            System.setOut(tee);
-            exit = new CommandLine(new Main()).execute("storm", "--seconds", "3", "--free-ports", "--clients", "4",
-                    "--progress-seconds", "1", "--seed", "11");
-        } finally {
-            System.setOut(original);
-        }
-        String output = captured.toString(StandardCharsets.UTF_8);
+        CommandRun run = CommandRun.of("storm", "--seconds", "3", "--free-ports", "--clients", "4",
+                "--progress-seconds", "1", "--seed", "11");
+        int exit = run.exit();
+        String output = run.output();
         assertThat(exit).as("storm exit code; output:%n%s", output).isZero();
         assertThat(output)
                 .contains("chargeonce storm report")
@@ -47,28 +34,5 @@ class StormCommandTest {
                 .containsPattern("requests lost \\(accepted, never on the request topic\\)\\s+0\\R")
                 .containsPattern("payments without a final status after the drain\\s+0\\R")
                 .contains("every check holds");
-    }
-
-    /** Writes to the console and to a buffer, so a failing run still shows its progress. */
-    private static final class Tee extends OutputStream {
-        private final OutputStream a;
-        private final OutputStream b;
-
-        Tee(OutputStream a, OutputStream b) {
-            this.a = a;
-            this.b = b;
-        }
-
-        @Override
-        public void write(int x) throws java.io.IOException {
-            a.write(x);
-            b.write(x);
-        }
-
-        @Override
-        public void write(byte[] bytes, int off, int len) throws java.io.IOException {
-            a.write(bytes, off, len);
-            b.write(bytes, off, len);
-        }
     }
 }

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * fsynced: clients reconnect to the same address, committed transactional records are still there.
  * Storage is formatted only the first time.
  */
-public final class KafkaNode implements AutoCloseable {
+public final class KafkaNode implements AutoCloseable, RestartableNode {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaNode.class);
     /** A controlled shutdown of a small broker takes a second or two; past this the broker is killed. */

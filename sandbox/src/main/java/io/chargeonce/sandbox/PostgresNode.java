@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * restarts run {@code pg_ctl} from the same binaries with the same settings, because zonky's own
  * lifecycle is start-once.
  */
-public final class PostgresNode implements AutoCloseable {
+public final class PostgresNode implements AutoCloseable, RestartableNode {
 
     static final String SUPERUSER = "postgres";
     private static final Logger LOG = LoggerFactory.getLogger(PostgresNode.class);

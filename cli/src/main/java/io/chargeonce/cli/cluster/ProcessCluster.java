@@ -72,8 +72,8 @@ public final class ProcessCluster implements AutoCloseable {
     private final Path dir;
     private final Topics topics;
     private final ServiceEnvironments environments;
-    private final KafkaProcess kafka;
-    private final PostgresProcess postgres;
+    private final InfrastructureProcess kafka;
+    private final InfrastructureProcess postgres;
     private final ServiceProcess api;
     private final ServiceProcess relay;
     private final List<ServiceProcess> processors = new CopyOnWriteArrayList<>();
@@ -92,8 +92,8 @@ public final class ProcessCluster implements AutoCloseable {
         this.environments = new ServiceEnvironments(options, prefix, database, sandbox.postgres().host(),
                 sandbox.postgres().port(), sandbox.kafka().bootstrapServers(), sandbox.registry().url(),
                 sandbox.provider().url(), freePort(), merchants(options.merchants()), dir);
-        this.kafka = new KafkaProcess(sandbox.kafka(), sandbox.startTimes().get(Component.KAFKA));
-        this.postgres = new PostgresProcess(sandbox.postgres(), sandbox.startTimes().get(Component.POSTGRES));
+        this.kafka = new InfrastructureProcess("kafka", sandbox.kafka(), sandbox.startTimes().get(Component.KAFKA));
+        this.postgres = new InfrastructureProcess("postgres", sandbox.postgres(), sandbox.startTimes().get(Component.POSTGRES));
         createDir(environments.logDir());
         this.api = service("api", "api", environments.api());
         this.relay = service("relay", "relay", environments.relay());

@@ -1,29 +1,36 @@
 package io.chargeonce.cli.cluster;
 
-import io.chargeonce.sandbox.KafkaNode;
+import io.chargeonce.sandbox.RestartableNode;
 import io.chargeonce.sandbox.Signals;
 
 import java.time.Duration;
+import java.util.stream.Stream;
 
-/** The cluster's broker, a child JVM of the sandbox: killed and started again on the same log dir and port. */
-final class KafkaProcess implements ClusterNode {
+/**
+ * The cluster's broker (a child JVM) or Postgres (a postmaster and its backends): killed and
+ * started again on the same data and port. Freezing stops the process and everything it spawned,
+ * as a stalled host would.
+ */
+final class InfrastructureProcess implements ClusterNode {
 
-    private final KafkaNode node;
+    private final String name;
+    private final RestartableNode node;
     private Duration lastStartTime;
 
-    KafkaProcess(KafkaNode node, Duration initialStart) {
+    InfrastructureProcess(String name, RestartableNode node, Duration initialStart) {
+        this.name = name;
         this.node = node;
         this.lastStartTime = initialStart;
     }
 
     @Override
     public String name() {
-        return "kafka";
+        return name;
     }
 
     @Override
     public long pid() {
-        return node.pid();
+        return node.process().pid();
     }
 
     @Override
@@ -43,12 +50,17 @@ final class KafkaProcess implements ClusterNode {
 
     @Override
     public void freeze() {
-        Signals.freeze(node.process());
+        tree().forEach(Signals::freeze);
     }
 
     @Override
     public void thaw() {
-        Signals.thaw(node.process());
+        tree().forEach(Signals::thaw);
+    }
+
+    private Stream<ProcessHandle> tree() {
+        ProcessHandle root = node.process();
+        return Stream.concat(Stream.of(root), root.descendants());
     }
 
     @Override
@@ -65,6 +77,6 @@ final class KafkaProcess implements ClusterNode {
 
     @Override
     public String toString() {
-        return "kafka " + node;
+        return name + " " + node;
     }
 }
