@@ -22,9 +22,11 @@ public final class OutboxRoutes {
         this.topicByAggregateType = Map.copyOf(topicByAggregateType);
     }
 
-    /** The routes of chargeonce: payment events to the payment request topic. */
+    /** The routes of chargeonce: payment events to the payment request topic, refund events to the refund request topic. */
     public static OutboxRoutes from(Topics topics) {
-        return new OutboxRoutes(Map.of(Topics.PAYMENT_AGGREGATE, topics.paymentRequests().name()));
+        return new OutboxRoutes(Map.of(
+                Topics.PAYMENT_AGGREGATE, topics.paymentRequests().name(),
+                Topics.REFUND_AGGREGATE, topics.refundRequests().name()));
     }
 
     public Optional<String> topicFor(String aggregateType) {
