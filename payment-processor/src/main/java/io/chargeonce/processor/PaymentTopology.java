@@ -1,6 +1,7 @@
 package io.chargeonce.processor;
 
 import io.chargeonce.events.FailureClass;
+import io.chargeonce.events.PaymentRequested;
 import io.chargeonce.processor.deadletter.DeadLetterProcessor;
 import io.chargeonce.processor.gateway.PaymentGateway;
 import io.chargeonce.processor.inbox.InboxProcessor;
@@ -8,6 +9,7 @@ import io.chargeonce.processor.ledger.LedgerProcessor;
 import io.chargeonce.processor.ledger.PaymentLedger;
 import io.chargeonce.processor.reconcile.Backoff;
 import io.chargeonce.processor.reconcile.Reconciler;
+import io.chargeonce.processor.reconcile.RetryLimits;
 import io.chargeonce.processor.request.RequestDecoder;
 import io.chargeonce.processor.request.ValidationProcessor;
 import io.chargeonce.schemas.Topics;
@@ -59,18 +61,19 @@ public final class PaymentTopology {
                                  Clock clock, RandomGenerator random, MeterRegistry meterRegistry) {
         Topics topics = config.topics();
         ProcessorMetrics metrics = new ProcessorMetrics(meterRegistry);
-        Reconciler reconciler = new Reconciler(config.maxAttempts(), config.providerIdempotencyWindow(),
+        RetryLimits limits = new RetryLimits(config.maxAttempts(), config.providerIdempotencyWindow(),
                 config.callDeadline(), new Backoff(config.retryBaseBackoff(), config.retryMaxBackoff(), random));
+        Reconciler reconciler = new Reconciler(limits);
         Topology topology = new Topology();
 
         // 1. Read requests as raw bytes: a record that does not decode is ours to dead-letter, not a crashed task.
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.paymentRequests().name());
 
         // Decode once, keeping the raw bytes and origin for a possible dead letter.
-        topology.addProcessor(DECODER, () -> new RequestDecoder(topics.paymentRequests().name(), serdes.requests()), SOURCE);
+        topology.addProcessor(DECODER, () -> new RequestDecoder<>(topics.paymentRequests().name(), serdes.requests(), PaymentRequested::getEventId), SOURCE);
 
         // 2. Drop event ids already processed (the relay delivers at least once).
-        topology.addProcessor(INBOX, () -> new InboxProcessor(config.inboxRetention(), metrics), DECODER);
+        topology.addProcessor(INBOX, () -> new InboxProcessor<PaymentRequested>(config.inboxRetention(), metrics), DECODER);
         topology.addStateStore(InboxProcessor.store(config.inboxRetention()), INBOX);
 
         // 3. Undecodable or invalid → dead letters (and NEEDS_ATTENTION if the payment is known); the rest → ledger.

@@ -23,7 +23,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * {@link PaymentGateway} over the Stripe-like HTTP API ({@code POST /v1/charges} with an
- * {@code Idempotency-Key} header, {@code GET /v1/charges?idempotency_key=}). Every call is
+ * {@code Idempotency-Key} header, {@code GET /v1/charges?idempotency_key=}; refunds the same way on
+ * {@code /v1/refunds}, mapped by {@link RefundResponses}). Every call is
  * {@link HttpClient#sendAsync asynchronous} and bounded by the provider timeout.
  *
  * <p>The mapping leans towards {@link ChargeOutcome.Unknown}: anything short of a parsed answer
@@ -36,7 +37,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class HttpPaymentGateway implements PaymentGateway, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpPaymentGateway.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI baseUrl;
     private final Duration timeout;
@@ -85,6 +86,36 @@ public final class HttpPaymentGateway implements PaymentGateway, AutoCloseable {
         return send(request, idempotencyKey, "lookup")
                 .thenApply(response -> lookupOutcome(response, idempotencyKey))
                 .exceptionally(error -> unknown(error, idempotencyKey, "lookup"));
+    }
+
+    @Override
+    public CompletableFuture<RefundOutcome> refund(RefundCommand command, String traceparent) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(baseUrl.resolve("/v1/refunds"))
+                .timeout(timeout)
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", command.idempotencyKey())
+                .POST(HttpRequest.BodyPublishers.ofString(RefundResponses.body(command)));
+        return send(traced(builder, traceparent).build(), command.idempotencyKey(), "refund")
+                .thenApply(response -> logged(RefundResponses.refundOutcome(response), command.idempotencyKey(), "refund"))
+                .exceptionally(error -> new RefundOutcome.Unknown(unknownReason(error, command.idempotencyKey(), "refund")));
+    }
+
+    @Override
+    public CompletableFuture<RefundOutcome> lookupRefund(String idempotencyKey, String traceparent) {
+        URI uri = baseUrl.resolve("/v1/refunds?idempotency_key=" + URLEncoder.encode(idempotencyKey, StandardCharsets.UTF_8));
+        HttpRequest request = traced(HttpRequest.newBuilder(uri).timeout(timeout).GET(), traceparent).build();
+        return send(request, idempotencyKey, "refund lookup")
+                .thenApply(response -> logged(RefundResponses.lookupOutcome(response), idempotencyKey, "refund lookup"))
+                .exceptionally(error -> new RefundOutcome.Unknown(unknownReason(error, idempotencyKey, "refund lookup")));
+    }
+
+    private static RefundOutcome logged(RefundOutcome outcome, String key, String call) {
+        switch (outcome) {
+            case RefundOutcome.Rejected rejected -> log.warn("provider {} for key {} rejected ({})", call, key, rejected.code());
+            case RefundOutcome.Unknown unknown -> log.info("provider {} for key {}: outcome unknown ({})", call, key, unknown.reason());
+            default -> { }
+        }
+        return outcome;
     }
 
     private static HttpRequest.Builder traced(HttpRequest.Builder builder, String traceparent) {
@@ -184,6 +215,10 @@ public final class HttpPaymentGateway implements PaymentGateway, AutoCloseable {
     }
 
     private static ChargeOutcome unknown(Throwable error, String key, String call) {
+        return new ChargeOutcome.Unknown(unknownReason(error, key, call));
+    }
+
+    private static String unknownReason(Throwable error, String key, String call) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         String reason = switch (cause) {
             case HttpTimeoutException timeout -> "no answer from the provider in time";
@@ -191,15 +226,15 @@ public final class HttpPaymentGateway implements PaymentGateway, AutoCloseable {
             default -> "provider call failed: " + cause.getClass().getSimpleName();
         };
         log.info("provider {} for key {}: {}", call, key, reason);
-        return new ChargeOutcome.Unknown(reason);
+        return reason;
     }
 
-    private static JsonNode errorOf(String body) {
+    static JsonNode errorOf(String body) {
         JsonNode parsed = parse(body);
         return parsed == null ? JSON.createObjectNode() : parsed.path("error");
     }
 
-    private static JsonNode parse(String body) {
+    static JsonNode parse(String body) {
         try {
             return body == null || body.isBlank() ? null : JSON.readTree(body);
         } catch (IOException e) {
@@ -207,7 +242,7 @@ public final class HttpPaymentGateway implements PaymentGateway, AutoCloseable {
         }
     }
 
-    private static String firstText(JsonNode node, String fallback, String... fields) {
+    static String firstText(JsonNode node, String fallback, String... fields) {
         for (String field : fields) {
             String value = node.path(field).asText(null);
             if (value != null && !value.isBlank()) {

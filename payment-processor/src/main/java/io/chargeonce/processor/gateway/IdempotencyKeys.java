@@ -1,8 +1,8 @@
 package io.chargeonce.processor.gateway;
 
 /**
- * The provider idempotency key of a payment. It must depend on the payment id alone: an attempt
- * number or a timestamp in it would turn a retry into a second charge.
+ * The provider idempotency keys of a payment and of a refund. Each must depend on the id alone: an
+ * attempt number or a timestamp in it would turn a retry into a second charge or refund.
  */
 public final class IdempotencyKeys {
     private static final String PREFIX = "chargeonce-";
@@ -15,5 +15,13 @@ public final class IdempotencyKeys {
             throw new IllegalArgumentException("an idempotency key needs a payment id");
         }
         return PREFIX + paymentId;
+    }
+
+    /** {@code chargeonce-refund-<refundId>}: refund ids are UUIDs, so it never equals a payment's key. */
+    public static String forRefund(String refundId) {
+        if (refundId == null || refundId.isBlank()) {
+            throw new IllegalArgumentException("an idempotency key needs a refund id");
+        }
+        return PREFIX + "refund-" + refundId;
     }
 }

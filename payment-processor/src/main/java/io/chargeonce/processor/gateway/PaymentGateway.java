@@ -3,7 +3,7 @@ package io.chargeonce.processor.gateway;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The payment provider, seen from the processor. Both calls return at once and complete on
+ * The payment provider, seen from the processor. Every call returns at once and complete on
  * another thread: the stream thread must never wait on the network, because a blocked thread
  * stalls every payment of its tasks and, past {@code max.poll.interval.ms}, costs a rebalance.
  *
@@ -33,4 +33,16 @@ public interface PaymentGateway {
     default CompletableFuture<ChargeOutcome> lookup(String idempotencyKey, String traceparent) {
         return lookup(idempotencyKey);
     }
+
+    /**
+     * Refunds once per {@link RefundCommand#idempotencyKey()}; a repeated key gets the stored answer.
+     * {@code traceparent} (may be null) is the refund request's trace context.
+     */
+    CompletableFuture<RefundOutcome> refund(RefundCommand command, String traceparent);
+
+    /**
+     * What the provider decided under a refund key: {@link RefundOutcome.Succeeded}, {@link RefundOutcome.Refused},
+     * {@link RefundOutcome.NotFound} if it decided nothing under the key, or {@link RefundOutcome.Unknown}.
+     */
+    CompletableFuture<RefundOutcome> lookupRefund(String idempotencyKey, String traceparent);
 }

@@ -13,6 +13,7 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -25,13 +26,13 @@ import java.time.Instant;
  * store keeps ids for the retention period (in record time), which bounds its size; a duplicate
  * older than that falls through to the ledger, which ignores a payment it already has.
  */
-public final class InboxProcessor implements Processor<byte[], IncomingRequest, byte[], IncomingRequest> {
+public final class InboxProcessor<E> implements Processor<byte[], IncomingRequest<E>, byte[], IncomingRequest<E>> {
     public static final String STORE = "payment-requests-inbox";
     private static final Logger log = LoggerFactory.getLogger(InboxProcessor.class);
 
     private final Duration retention;
     private final ProcessorMetrics metrics;
-    private ProcessorContext<byte[], IncomingRequest> context;
+    private ProcessorContext<byte[], IncomingRequest<E>> context;
     private WindowStore<String, Long> seen;
 
     public InboxProcessor(Duration retention, ProcessorMetrics metrics) {
@@ -47,14 +48,14 @@ public final class InboxProcessor implements Processor<byte[], IncomingRequest, 
     }
 
     @Override
-    public void init(ProcessorContext<byte[], IncomingRequest> context) {
+    public void init(ProcessorContext<byte[], IncomingRequest<E>> context) {
         this.context = context;
         this.seen = context.getStateStore(STORE);
     }
 
     @Override
-    public void process(Record<byte[], IncomingRequest> record) {
-        IncomingRequest request = record.value();
+    public void process(Record<byte[], IncomingRequest<E>> record) {
+        IncomingRequest<E> request = record.value();
         String eventId = request.eventId();
         if (eventId == null) {
             // Nothing to dedup on; validation dead-letters it.
@@ -65,7 +66,7 @@ public final class InboxProcessor implements Processor<byte[], IncomingRequest, 
         Long firstOffset = firstSeen(eventId, at);
         if (firstOffset != null) {
             metrics.inbox(true);
-            log.atInfo().addKeyValue("paymentId", request.decoded() ? request.event().getPaymentId() : null)
+            log.atInfo().addKeyValue("paymentId", paymentIdOf(record.key()))
                     .addKeyValue("eventId", eventId)
                     .addKeyValue("decision", "duplicate")
                     .log("duplicate event {} at offset {} dropped (first seen at offset {})",
@@ -91,6 +92,11 @@ public final class InboxProcessor implements Processor<byte[], IncomingRequest, 
         try (WindowStoreIterator<Long> hits = seen.fetch(eventId, notBeforeEpoch(at.minus(retention)), at.plus(retention))) {
             return hits.hasNext() ? hits.next().value : null;
         }
+    }
+
+    /** The record key, which is the payment id by contract (payment and refund requests alike). */
+    private static String paymentIdOf(byte[] key) {
+        return key == null ? null : new String(key, StandardCharsets.UTF_8);
     }
 
     private static Instant notBeforeEpoch(Instant time) {

@@ -1,25 +1,40 @@
 package io.chargeonce.processor.ledger;
 
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Keys of the due index: the next-check time as 8 big-endian bytes, then the payment id in UTF-8.
- * Byte order is time order (for times after 1970), so "everything due by now" is one range scan
- * from the start of the index instead of a scan of every payment ever seen.
+ * Keys of a due index: the next-check time as 8 big-endian bytes, then the id (a payment's or a
+ * refund's) in UTF-8. Byte order is time order (for times after 1970), so "everything due by now"
+ * is one range scan from the start of the index instead of a scan of every entry ever seen.
  */
-final class DueIndex {
+public final class DueIndex {
     private static final int TIME_BYTES = Long.BYTES;
 
     private DueIndex() {
     }
 
-    static Bytes key(Instant nextCheckAt, String paymentId) {
-        byte[] id = paymentId.getBytes(StandardCharsets.UTF_8);
-        return Bytes.wrap(ByteBuffer.allocate(TIME_BYTES + id.length).putLong(millis(nextCheckAt)).put(id).array());
+    public static Bytes key(Instant nextCheckAt, String id) {
+        byte[] bytes = id.getBytes(StandardCharsets.UTF_8);
+        return Bytes.wrap(ByteBuffer.allocate(TIME_BYTES + bytes.length).putLong(millis(nextCheckAt)).put(bytes).array());
+    }
+
+    /** The keys due at or before {@code now} in {@code index}, earliest first, at most {@code limit}. */
+    public static List<Bytes> dueKeys(KeyValueStore<Bytes, String> index, Instant now, int limit) {
+        List<Bytes> keys = new ArrayList<>();
+        try (KeyValueIterator<Bytes, String> due = index.range(start(), dueBy(now))) {
+            while (due.hasNext() && keys.size() < limit) {
+                keys.add(due.next().key);
+            }
+        }
+        return keys;
     }
 
     /** The lowest possible key. */
@@ -33,7 +48,7 @@ final class DueIndex {
         return Bytes.wrap(ByteBuffer.allocate(TIME_BYTES).putLong(millis(now) + 1).array());
     }
 
-    static String paymentId(Bytes key) {
+    public static String id(Bytes key) {
         byte[] bytes = key.get();
         return new String(bytes, TIME_BYTES, bytes.length - TIME_BYTES, StandardCharsets.UTF_8);
     }

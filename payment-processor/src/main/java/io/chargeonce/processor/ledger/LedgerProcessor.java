@@ -5,6 +5,7 @@ import io.chargeonce.events.PaymentRequested;
 import io.chargeonce.processor.PaymentTopology;
 import io.chargeonce.processor.ProcessorMetrics;
 import io.chargeonce.processor.deadletter.Rejection;
+import io.chargeonce.processor.gateway.ChargeOutcome;
 import io.chargeonce.processor.gateway.PaymentGateway;
 import io.chargeonce.processor.reconcile.CallKind;
 import io.chargeonce.processor.reconcile.InFlightCalls;
@@ -59,7 +60,7 @@ public final class LedgerProcessor implements Processor<String, ChargeRequest, O
     private final Serializer<PaymentRequested> requestSerializer;
     private ProcessorContext<Object, Object> context;
     private PaymentLedger ledger;
-    private InFlightCalls calls;
+    private InFlightCalls<CallKind, ChargeOutcome> calls;
     private Cancellable punctuation;
 
     /**
@@ -84,7 +85,7 @@ public final class LedgerProcessor implements Processor<String, ChargeRequest, O
         KeyValueStore<String, LedgerEntry> entries = context.getStateStore(PaymentLedger.LEDGER_STORE);
         KeyValueStore<Bytes, String> dueIndex = context.getStateStore(PaymentLedger.DUE_INDEX_STORE);
         this.ledger = new PaymentLedger(entries, dueIndex);
-        this.calls = new InFlightCalls("task " + context.taskId());
+        this.calls = new InFlightCalls<>("task " + context.taskId() + " payments", ChargeOutcome.Unknown::new);
         this.punctuation = context.schedule(punctuationInterval, PunctuationType.WALL_CLOCK_TIME, ignored -> tick());
     }
 
@@ -149,7 +150,7 @@ public final class LedgerProcessor implements Processor<String, ChargeRequest, O
 
     /** Applies finished calls, then re-drives what is due. Runs on the stream thread. */
     private void tick() {
-        for (InFlightCalls.Completed done : calls.drain()) {
+        for (InFlightCalls.Completed<CallKind, ChargeOutcome> done : calls.drain()) {
             apply(done);
         }
         Instant now = clock.instant();
@@ -167,18 +168,18 @@ public final class LedgerProcessor implements Processor<String, ChargeRequest, O
         }
     }
 
-    private void apply(InFlightCalls.Completed done) {
-        InFlightCalls.Call call = done.call();
+    private void apply(InFlightCalls.Completed<CallKind, ChargeOutcome> done) {
+        InFlightCalls.Call<CallKind> call = done.call();
         String kind = call.kind() == CallKind.CHARGE ? "charge" : "lookup";
         metrics.providerCall(kind, done.outcome());
-        LedgerEntry entry = ledger.find(call.paymentId()).orElse(null);
+        LedgerEntry entry = ledger.find(call.subject()).orElse(null);
         if (!(entry instanceof LedgerEntry.Attempting attempting) || attempting.attempt() != call.attempt()) {
             log.info("outcome {} of {} for payment {} attempt {} ignored: the ledger has it as {}",
-                    done.outcome().getClass().getSimpleName(), kind, call.paymentId(), call.attempt(),
+                    done.outcome().getClass().getSimpleName(), kind, call.subject(), call.attempt(),
                     entry == null ? "unknown" : entry.state() + " attempt " + entry.attempt());
             return;
         }
-        log.info("payment {} attempt {}: {} answered {}", call.paymentId(), call.attempt(), kind,
+        log.info("payment {} attempt {}: {} answered {}", call.subject(), call.attempt(), kind,
                 done.outcome().getClass().getSimpleName());
         execute(reconciler.afterOutcome(attempting, call.kind(), done.outcome(), clock.instant()));
     }

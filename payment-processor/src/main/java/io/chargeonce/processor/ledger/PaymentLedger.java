@@ -2,7 +2,6 @@ package io.chargeonce.processor.ledger;
 
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -59,15 +58,10 @@ public final class PaymentLedger {
 
     /** Attempting entries whose next check is at or before {@code now}, earliest first, at most {@code limit}. */
     public List<LedgerEntry.Attempting> dueBy(Instant now, int limit) {
-        List<Bytes> dueKeys = new ArrayList<>();
-        try (KeyValueIterator<Bytes, String> due = dueIndex.range(DueIndex.start(), DueIndex.dueBy(now))) {
-            while (due.hasNext() && dueKeys.size() < limit) {
-                dueKeys.add(due.next().key);
-            }
-        }
+        List<Bytes> dueKeys = DueIndex.dueKeys(dueIndex, now, limit);
         List<LedgerEntry.Attempting> result = new ArrayList<>(dueKeys.size());
         for (Bytes key : dueKeys) {
-            if (entries.get(DueIndex.paymentId(key)) instanceof LedgerEntry.Attempting attempting
+            if (entries.get(DueIndex.id(key)) instanceof LedgerEntry.Attempting attempting
                     && DueIndex.key(attempting.nextCheckAt(), attempting.paymentId()).equals(key)) {
                 result.add(attempting);
             } else {

@@ -6,7 +6,6 @@ import io.chargeonce.processor.gateway.IdempotencyKeys;
 import io.chargeonce.processor.ledger.ChargeRequest;
 import io.chargeonce.processor.ledger.LedgerEntry;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -26,29 +25,16 @@ import java.util.Optional;
  * </ul>
  */
 public final class Reconciler {
-    private final int maxAttempts;
-    private final Duration idempotencyWindow;
-    private final Duration callDeadline;
-    private final Backoff backoff;
+    private final RetryLimits limits;
 
-    /**
-     * @param callDeadline how long a started call may stay without an outcome before the ledger
-     *                     presumes it lost and re-drives it; also how long a new owner waits after a crash
-     */
-    public Reconciler(int maxAttempts, Duration idempotencyWindow, Duration callDeadline, Backoff backoff) {
-        if (maxAttempts < 1) {
-            throw new IllegalArgumentException("maxAttempts must be >= 1, got " + maxAttempts);
-        }
-        this.maxAttempts = maxAttempts;
-        this.idempotencyWindow = Objects.requireNonNull(idempotencyWindow, "idempotencyWindow");
-        this.callDeadline = Objects.requireNonNull(callDeadline, "callDeadline");
-        this.backoff = Objects.requireNonNull(backoff, "backoff");
+    public Reconciler(RetryLimits limits) {
+        this.limits = Objects.requireNonNull(limits, "limits");
     }
 
     /** A payment the ledger has never seen: record attempt 1, then charge. */
     public Step begin(ChargeRequest request, Instant now) {
         String key = IdempotencyKeys.forPayment(request.paymentId());
-        return new Step.Call(LedgerEntry.Attempting.first(request, key, now, now.plus(callDeadline)), CallKind.CHARGE);
+        return new Step.Call(LedgerEntry.Attempting.first(request, key, now, limits.deadlineFrom(now)), CallKind.CHARGE);
     }
 
     /**
@@ -57,10 +43,10 @@ public final class Reconciler {
      * twice), but only inside the idempotency window since the first attempt; past it, empty.
      */
     public Optional<Step> reopen(LedgerEntry.NeedsAttention entry, ChargeRequest replayed, Instant now) {
-        if (!now.isBefore(entry.firstAttemptAt().plus(idempotencyWindow))) {
+        if (limits.pastWindow(entry.firstAttemptAt(), now)) {
             return Optional.empty();
         }
-        return Optional.of(new Step.Call(entry.reopen(replayed, now.plus(callDeadline)), CallKind.CHARGE));
+        return Optional.of(new Step.Call(entry.reopen(replayed, limits.deadlineFrom(now)), CallKind.CHARGE));
     }
 
     /** The provider answered a call of the entry's current attempt. */
@@ -83,51 +69,44 @@ public final class Reconciler {
      * outcome was unknown, or a call was lost (crash, task moved, deadline passed).
      */
     public Step whenDue(LedgerEntry.Attempting entry, Instant now) {
-        if (pastWindow(entry, now)) {
+        if (limits.pastWindow(entry.firstAttemptAt(), now)) {
             return windowPassed(entry, now);
         }
-        if (entry.attempt() >= maxAttempts) {
+        if (limits.exhausted(entry.attempt())) {
             return exhausted(entry, entry.lastUnknown() == null ? "the call was lost" : entry.lastUnknown(), now);
         }
-        return new Step.Call(entry.nextAttempt(now.plus(callDeadline)), CallKind.LOOKUP);
+        return new Step.Call(entry.nextAttempt(limits.deadlineFrom(now)), CallKind.LOOKUP);
     }
 
     /** A call that overran its deadline counts as an unknown outcome of its attempt. */
     public Step callLost(LedgerEntry.Attempting entry, Instant now) {
-        return unknown(entry, "no outcome within " + callDeadline.toMillis() + " ms", now);
+        return unknown(entry, limits.lostReason(), now);
     }
 
     private Step chargeIfSafe(LedgerEntry.Attempting entry, Instant now) {
-        if (pastWindow(entry, now)) {
+        if (limits.pastWindow(entry.firstAttemptAt(), now)) {
             return windowPassed(entry, now);
         }
         // Same attempt, same key: the lookup and this charge are one reconcile round.
-        return new Step.Call(entry.checkAt(now.plus(callDeadline)), CallKind.CHARGE);
+        return new Step.Call(entry.checkAt(limits.deadlineFrom(now)), CallKind.CHARGE);
     }
 
     private Step unknown(LedgerEntry.Attempting entry, String reason, Instant now) {
-        if (entry.attempt() >= maxAttempts) {
+        if (limits.exhausted(entry.attempt())) {
             return exhausted(entry, reason, now);
         }
-        return new Step.Wait(entry.unknownUntil(now.plus(backoff.delayAfter(entry.attempt())),
+        return new Step.Wait(entry.unknownUntil(limits.nextCheckAfterUnknown(entry.attempt(), now),
                 "attempt " + entry.attempt() + ": " + reason));
     }
 
     private Step exhausted(LedgerEntry.Attempting entry, String lastReason, Instant now) {
-        return new Step.Decide(entry.escalate("no definite answer from the provider after " + entry.attempt()
-                + " attempt(s) (last: " + lastReason + "); look up key " + entry.idempotencyKey()
-                + " at the provider", now), null);
+        return new Step.Decide(entry.escalate(limits.exhaustedReason(entry.attempt(), lastReason, entry.idempotencyKey()),
+                now), null);
     }
 
     private Step windowPassed(LedgerEntry.Attempting entry, Instant now) {
-        return new Step.Decide(entry.escalate("the provider's idempotency window (" + idempotencyWindow
-                + ") has passed since the first attempt at " + entry.firstAttemptAt() + ", after " + entry.attempt()
-                + " attempt(s) without a definite answer; charging again could charge twice, look up key "
-                + entry.idempotencyKey() + " at the provider", now), null);
-    }
-
-    private boolean pastWindow(LedgerEntry.Attempting entry, Instant now) {
-        return !now.isBefore(entry.firstAttemptAt().plus(idempotencyWindow));
+        return new Step.Decide(entry.escalate(limits.windowPassedReason(entry.firstAttemptAt(), entry.attempt(),
+                entry.idempotencyKey(), "charging again could charge twice"), now), null);
     }
 
     private static String describe(CallKind call) {

@@ -1,6 +1,5 @@
 package io.chargeonce.processor.request;
 
-import io.chargeonce.events.PaymentRequested;
 import io.chargeonce.processor.ledger.Origin;
 import org.apache.kafka.common.header.Headers;
 
@@ -9,9 +8,10 @@ import org.apache.kafka.common.header.Headers;
  * the event if it could be decoded, otherwise why not.
  *
  * @param eventId the {@code id} header, or the payload's event id; null if neither is readable
+ * @param <E>     the request event ({@code PaymentRequested}, {@code RefundRequested})
  */
-public record IncomingRequest(byte[] key, byte[] value, Headers headers, Origin origin,
-                              PaymentRequested event, RuntimeException decodeError, String eventId) {
+public record IncomingRequest<E>(byte[] key, byte[] value, Headers headers, Origin origin,
+                                 E event, RuntimeException decodeError, String eventId) {
 
     public boolean decoded() {
         return event != null;

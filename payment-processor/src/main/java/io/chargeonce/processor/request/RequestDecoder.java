@@ -1,6 +1,5 @@
 package io.chargeonce.processor.request;
 
-import io.chargeonce.events.PaymentRequested;
 import io.chargeonce.processor.ledger.Origin;
 import io.chargeonce.schemas.EventHeaders;
 import io.chargeonce.schemas.SchemaRegistryException;
@@ -16,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
 
 /**
  * Decodes request values inside the topology rather than in the source's deserializer, so that a
@@ -23,33 +23,38 @@ import java.nio.charset.StandardCharsets;
  * that stops the task. The event id comes from the {@code id} header the relay sets, falling back
  * to the payload's, so the inbox can drop a redelivered poison record too. A registry that cannot
  * be reached is not the record's fault: that fails the task (and is retried) instead.
+ *
+ * @param <E> the request event of the topic ({@code PaymentRequested}, {@code RefundRequested})
  */
-public final class RequestDecoder implements Processor<byte[], byte[], byte[], IncomingRequest> {
+public final class RequestDecoder<E> implements Processor<byte[], byte[], byte[], IncomingRequest<E>> {
     private static final Logger log = LoggerFactory.getLogger(RequestDecoder.class);
 
     private final String topic;
-    private final Deserializer<PaymentRequested> deserializer;
-    private ProcessorContext<byte[], IncomingRequest> context;
+    private final Deserializer<E> deserializer;
+    private final Function<E, String> eventIdOf;
+    private ProcessorContext<byte[], IncomingRequest<E>> context;
 
-    public RequestDecoder(String topic, Deserializer<PaymentRequested> deserializer) {
+    /** @param eventIdOf the payload's event id, the fallback when the {@code id} header is missing */
+    public RequestDecoder(String topic, Deserializer<E> deserializer, Function<E, String> eventIdOf) {
         this.topic = topic;
         this.deserializer = deserializer;
+        this.eventIdOf = eventIdOf;
     }
 
     @Override
-    public void init(ProcessorContext<byte[], IncomingRequest> context) {
+    public void init(ProcessorContext<byte[], IncomingRequest<E>> context) {
         this.context = context;
     }
 
     @Override
     public void process(Record<byte[], byte[]> record) {
         Origin origin = origin(record.timestamp());
-        PaymentRequested event = null;
+        E event = null;
         RuntimeException error = null;
         try {
             event = record.value() == null ? null : deserializer.deserialize(topic, record.headers(), record.value());
             if (event == null) {
-                error = new IllegalArgumentException("the record has no value (a tombstone is not a payment request)");
+                error = new IllegalArgumentException("the record has no value (a tombstone is not a request)");
             }
         } catch (RuntimeException e) {
             if (SchemaRegistryException.isTransient(e)) {
@@ -62,10 +67,10 @@ public final class RequestDecoder implements Processor<byte[], byte[], byte[], I
             log.warn("request at {}-{}@{} cannot be decoded: {}", origin.topic(), origin.partition(), origin.offset(), e.toString());
         }
         String eventId = header(record.headers(), EventHeaders.EVENT_ID);
-        if (eventId == null && event != null && !event.getEventId().isBlank()) {
-            eventId = event.getEventId();
+        if (eventId == null && event != null && eventIdOf.apply(event) != null && !eventIdOf.apply(event).isBlank()) {
+            eventId = eventIdOf.apply(event);
         }
-        context.forward(record.withValue(new IncomingRequest(record.key(), record.value(), record.headers(), origin,
+        context.forward(record.withValue(new IncomingRequest<>(record.key(), record.value(), record.headers(), origin,
                 event, error, eventId)));
     }
 

@@ -49,7 +49,8 @@ public final class RequestValidator {
         return Optional.empty();
     }
 
-    private static boolean knownCurrency(String code) {
+    /** An upper-case ISO 4217 code the JDK knows. */
+    public static boolean knownCurrency(String code) {
         if (code == null || !code.matches("[A-Z]{3}")) {
             return false;
         }
@@ -61,7 +62,7 @@ public final class RequestValidator {
         }
     }
 
-    private static boolean blank(String value) {
+    public static boolean blank(String value) {
         return value == null || value.isBlank();
     }
 

@@ -1,6 +1,7 @@
 package io.chargeonce.processor.request;
 
 import io.chargeonce.events.FailureClass;
+import io.chargeonce.events.PaymentRequested;
 import io.chargeonce.events.PaymentStatus;
 import io.chargeonce.events.PaymentStatusChanged;
 import io.chargeonce.processor.PaymentTopology;
@@ -35,7 +36,7 @@ import java.util.Optional;
  * payment-api does not show it as PENDING forever. A payment the ledger already has keeps its
  * status: a corrupt duplicate must not overwrite a confirmed payment's truth.
  */
-public final class ValidationProcessor implements Processor<byte[], IncomingRequest, Object, Object> {
+public final class ValidationProcessor implements Processor<byte[], IncomingRequest<PaymentRequested>, Object, Object> {
     private static final Logger log = LoggerFactory.getLogger(ValidationProcessor.class);
 
     private final Clock clock;
@@ -53,8 +54,8 @@ public final class ValidationProcessor implements Processor<byte[], IncomingRequ
     }
 
     @Override
-    public void process(Record<byte[], IncomingRequest> record) {
-        IncomingRequest request = record.value();
+    public void process(Record<byte[], IncomingRequest<PaymentRequested>> record) {
+        IncomingRequest<PaymentRequested> request = record.value();
         if (!request.decoded()) {
             RuntimeException error = request.decodeError();
             reject(record, new Rejection(FailureClass.UNDESERIALIZABLE, error, decodeReason(error), request.origin(),
@@ -77,7 +78,7 @@ public final class ValidationProcessor implements Processor<byte[], IncomingRequ
                 PaymentTopology.LEDGER);
     }
 
-    private void reject(Record<byte[], IncomingRequest> record, Rejection rejection, String merchantId) {
+    private void reject(Record<byte[], IncomingRequest<PaymentRequested>> record, Rejection rejection, String merchantId) {
         context.forward(new Record<>(rejection.key(), rejection, record.timestamp(), record.headers()),
                 PaymentTopology.DEAD_LETTERS);
         String paymentId = rejection.paymentId();
@@ -103,8 +104,8 @@ public final class ValidationProcessor implements Processor<byte[], IncomingRequ
                 PaymentTopology.STATUS_SINK);
     }
 
-    /** The key is the payment id by contract; usable only if it is valid, non-blank UTF-8. */
-    private static Optional<String> keyAsPaymentId(byte[] key) {
+    /** The key is the payment id by contract (refund requests too); usable only if it is valid, non-blank UTF-8. */
+    public static Optional<String> keyAsPaymentId(byte[] key) {
         if (key == null) {
             return Optional.empty();
         }
@@ -119,7 +120,8 @@ public final class ValidationProcessor implements Processor<byte[], IncomingRequ
         }
     }
 
-    private static String decodeReason(Throwable error) {
+    /** The reason code of a decode failure: the error's class and its root cause's, stable across ids. */
+    public static String decodeReason(Throwable error) {
         Throwable root = error;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

@@ -29,6 +29,6 @@ class DueIndexTest {
 
         assertThat(index.subMap(DueIndex.start(), true, DueIndex.dueBy(NOW), true).values())
                 .containsExactly("crosses-a-byte", "an-hour-ago", "a", "zz-due-now");
-        assertThat(DueIndex.paymentId(DueIndex.key(NOW, "pay-ü"))).isEqualTo("pay-ü");
+        assertThat(DueIndex.id(DueIndex.key(NOW, "pay-ü"))).isEqualTo("pay-ü");
     }
 }

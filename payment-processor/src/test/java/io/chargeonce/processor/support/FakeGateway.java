@@ -3,13 +3,15 @@ package io.chargeonce.processor.support;
 import io.chargeonce.processor.gateway.ChargeCommand;
 import io.chargeonce.processor.gateway.ChargeOutcome;
 import io.chargeonce.processor.gateway.PaymentGateway;
+import io.chargeonce.processor.gateway.RefundCommand;
+import io.chargeonce.processor.gateway.RefundOutcome;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A provider the test answers by hand: every call is recorded and left pending until the test
+ * A provider the test answers by hand: every call (charges and refunds, each with its lookups) is recorded and left pending until the test
  * completes it, which is how a test decides when (and whether) an outcome arrives.
  */
 public final class FakeGateway implements PaymentGateway {
@@ -21,7 +23,15 @@ public final class FakeGateway implements PaymentGateway {
         }
     }
 
+    /** One refund call the processor made ({@code command} is null for a lookup). */
+    public record RefundCall(String kind, String idempotencyKey, RefundCommand command, CompletableFuture<RefundOutcome> future) {
+        public void answer(RefundOutcome outcome) {
+            future.complete(outcome);
+        }
+    }
+
     private final List<Call> calls = new ArrayList<>();
+    private final List<RefundCall> refundCalls = new ArrayList<>();
     private final List<String> traceparents = new ArrayList<>();
 
     @Override
@@ -53,6 +63,39 @@ public final class FakeGateway implements PaymentGateway {
         Call call = new Call("lookup", idempotencyKey, null, new CompletableFuture<>());
         calls.add(call);
         return call.future();
+    }
+
+    @Override
+    public synchronized CompletableFuture<RefundOutcome> refund(RefundCommand command, String traceparent) {
+        traceparents.add(traceparent);
+        RefundCall call = new RefundCall("refund", command.idempotencyKey(), command, new CompletableFuture<>());
+        refundCalls.add(call);
+        return call.future();
+    }
+
+    @Override
+    public synchronized CompletableFuture<RefundOutcome> lookupRefund(String idempotencyKey, String traceparent) {
+        traceparents.add(traceparent);
+        RefundCall call = new RefundCall("lookup", idempotencyKey, null, new CompletableFuture<>());
+        refundCalls.add(call);
+        return call.future();
+    }
+
+    /** Every refund call and refund lookup, in call order. */
+    public synchronized List<RefundCall> refundCalls() {
+        return List.copyOf(refundCalls);
+    }
+
+    public synchronized List<RefundCall> refunds() {
+        return refundCalls.stream().filter(c -> c.kind().equals("refund")).toList();
+    }
+
+    /** The most recent refund call or refund lookup; fails the test if there is none. */
+    public synchronized RefundCall lastRefundCall() {
+        if (refundCalls.isEmpty()) {
+            throw new AssertionError("the processor made no provider refund call");
+        }
+        return refundCalls.getLast();
     }
 
     public synchronized List<Call> calls() {
