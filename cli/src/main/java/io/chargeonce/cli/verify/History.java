@@ -10,7 +10,7 @@ import java.util.List;
  * Everything chargeonce's parts say happened, read from the real systems at one moment: the
  * payments payment-api accepted and the status it serves, the request topic, the status and result
  * topics as {@code read_committed} consumers see them, the dead-letter topics and the provider's
- * ledger. Plain data, so the verifier can be fed synthetic histories in tests.
+ * ledger; and the same of the refunds ({@link RefundHistory}). Plain data, so the verifier can be fed synthetic histories in tests.
  *
  * @param payments             rows of payment-api's {@code payments} table
  * @param requests             every record on the request topic (relay duplicates included)
@@ -21,7 +21,8 @@ import java.util.List;
  * @param deadLetters          every record on every dead-letter topic
  * @param charges              the provider's ledger: every charge made or declined, under its key
  * @param providerReplays      answers the provider replayed for a known idempotency key
- * @param unreadable           status, result or dead-letter records that could not be decoded
+ * @param unreadable           status, result or dead-letter records (of payments and refunds) that could not be decoded
+ * @param refunds              the refunds: their table, topics and the provider's refunds
  */
 public record History(
         List<Payment> payments,
@@ -32,7 +33,8 @@ public record History(
         List<DeadLetterRecord> deadLetters,
         List<Charge> charges,
         long providerReplays,
-        List<Unreadable> unreadable) {
+        List<Unreadable> unreadable,
+        RefundHistory refunds) {
 
     public History {
         payments = List.copyOf(payments);
@@ -42,6 +44,15 @@ public record History(
         deadLetters = List.copyOf(deadLetters);
         charges = List.copyOf(charges);
         unreadable = List.copyOf(unreadable);
+        refunds = refunds == null ? RefundHistory.none() : refunds;
+    }
+
+    /** A history in which nobody asked for a refund. */
+    public History(List<Payment> payments, List<Request> requests, List<StatusEvent> statusEvents, List<Result> results,
+                   long abortedResultRecords, List<DeadLetterRecord> deadLetters, List<Charge> charges,
+                   long providerReplays, List<Unreadable> unreadable) {
+        this(payments, requests, statusEvents, results, abortedResultRecords, deadLetters, charges, providerReplays,
+                unreadable, RefundHistory.none());
     }
 
     /** Where a record sits; identifies a request event that carries no event id. */

@@ -14,6 +14,8 @@ import io.chargeonce.events.DeadLetter;
 import io.chargeonce.events.PaymentConfirmed;
 import io.chargeonce.events.PaymentFailed;
 import io.chargeonce.events.PaymentStatusChanged;
+import io.chargeonce.events.RefundSettled;
+import io.chargeonce.events.RefundStatusChanged;
 import io.chargeonce.processor.deadletter.DeadLetterHeaders;
 import io.chargeonce.schemas.AvroSerde;
 import io.chargeonce.schemas.EventHeaders;
@@ -42,12 +44,17 @@ import java.util.function.Function;
 /**
  * Reads the complete {@link History} from the real systems: Kafka topics from their beginning
  * ({@code read_committed}, plus {@code read_uncommitted} on the result topics to count aborted
- * writes), the provider's ledger over HTTP, and payment-api's table over JDBC.
+ * writes), the provider's ledger over HTTP, and payment-api's tables over JDBC, refunds included
+ * where the system has them.
  *
  * <p>It reads downstream first and the payments table last. Every result, status event and charge
  * was caused by a payment row committed before it, so a record can never look orphaned just because
  * the table was read too early; on a quiet system the order does not matter at all, on a busy one
  * the only artefacts are payments too new to have results, which {@link Backlog#IN_FLIGHT} tolerates.
+ * The refunds table is read after the provider's ledger and before the payments table for the same
+ * reason: a provider refund is made only for a committed refund row, and a refund row only for a
+ * committed (CONFIRMED) payment. What a refund row says after the ledger was read (a refund settled
+ * in between) is judged against the provider only once the backlog drained.
  */
 public final class HistoryReader implements AutoCloseable {
 
@@ -60,6 +67,7 @@ public final class HistoryReader implements AutoCloseable {
     private final Clock clock;
     private final TopicReader topics;
     private final PaymentsTable payments;
+    private final RefundsTable refunds;
     private final ProviderLedger ledger;
     private final SchemaRegistryClient registry;
     private final InputBacklog input;
@@ -68,15 +76,18 @@ public final class HistoryReader implements AutoCloseable {
         this.sources = Objects.requireNonNull(sources, "sources");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.topics = new TopicReader(sources.bootstrapServers());
-        this.payments = new PaymentsTable(sources.jdbcUrl(), sources.jdbcUser(), sources.jdbcPassword());
+        Database database = Database.of(sources);
+        this.payments = new PaymentsTable(database);
+        this.refunds = new RefundsTable(database);
         this.ledger = new ProviderLedger(sources.providerUrl());
         this.registry = new SchemaRegistryClient(sources.registryUrl());
-        this.input = new InputBacklog(sources.bootstrapServers(), sources.topics().paymentRequests().name());
+        this.input = new InputBacklog(sources.bootstrapServers());
     }
 
     /**
-     * Waits until payment-api serves no payment as PENDING and the processor has committed past every
-     * request record (so every poison record's dead letter is visible too), or {@code deadline} passes.
+     * Waits until payment-api serves no payment and no refund as PENDING and the processor has
+     * committed past every payment and refund request record (so every poison record's dead letter
+     * is visible too), or {@code deadline} passes.
      * That is all it says: whether nothing more is on its way (no client still paying, no relay still
      * catching up) is the caller's knowledge, and so is the {@link Backlog} it then asks to be judged by.
      *
@@ -97,7 +108,9 @@ public final class HistoryReader implements AutoCloseable {
 
     /** What is still moving right now. */
     public Drain drain() {
-        return new Drain(payments.pending(), input.unprocessed());
+        Topics catalog = sources.topics();
+        return new Drain(payments.pending(), input.unprocessed(catalog.paymentRequests().name()),
+                refunds.pending(), input.unprocessed(catalog.refundRequests().name()));
     }
 
     public History read() {
@@ -107,11 +120,12 @@ public final class HistoryReader implements AutoCloseable {
         List<String> names = catalog.all().stream().map(Topic::name).toList();
         long started = System.nanoTime();
         Map<String, Snapshot> committed = topics.snapshots(names, Isolation.READ_COMMITTED);
-        Map<String, Snapshot> uncommitted = topics.snapshots(List.of(confirmedTopic, failedTopic), Isolation.READ_UNCOMMITTED);
+        String refundResultsTopic = catalog.refundResults().name();
+        Map<String, Snapshot> uncommitted = topics.snapshots(List.of(confirmedTopic, failedTopic, refundResultsTopic),
+                Isolation.READ_UNCOMMITTED);
 
         List<Unreadable> unreadable = new ArrayList<>();
-        List<Request> requests = committed.get(catalog.paymentRequests().name()).records().stream()
-                .map(r -> new Request(text(r.key()), header(r.headers(), EventHeaders.EVENT_ID), at(r))).toList();
+        List<Request> requests = requests(committed.get(catalog.paymentRequests().name()));
         List<DeadLetterRecord> deadLetters = new ArrayList<>();
         for (Topic<DeadLetter> dlt : catalog.deadLetters().values()) {
             deadLetters.addAll(deadLetters(dlt, committed.get(dlt.name()), unreadable));
@@ -125,15 +139,48 @@ public final class HistoryReader implements AutoCloseable {
                 PaymentFailed::getPaymentId, PaymentFailed::getEventId, unreadable));
         long aborted = aborted(committed.get(confirmedTopic), uncommitted.get(confirmedTopic))
                 + aborted(committed.get(failedTopic), uncommitted.get(failedTopic));
-        ProviderLedger.Ledger charges = ledger.read();
+        List<Request> refundRequests = requests(committed.get(catalog.refundRequests().name()));
+        AvroSerde<RefundStatusChanged> refundStatusSerde = AvroSerde.forTopic(catalog.refundStatus(), registry);
+        List<RefundHistory.StatusEvent> refundStatus = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : committed.get(catalog.refundStatus().name()).records()) {
+            RefundStatusChanged event = decode(refundStatusSerde, record, RefundStatusChanged::getPaymentId, unreadable);
+            if (event != null) {
+                refundStatus.add(new RefundHistory.StatusEvent(event.getPaymentId(), event.getRefundId(), event.getEventId(),
+                        event.getStatus(), event.getReason(), at(record)));
+            }
+        }
+        AvroSerde<RefundSettled> refundResultSerde = AvroSerde.forTopic(catalog.refundResults(), registry);
+        List<RefundHistory.Settled> refundResults = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : committed.get(refundResultsTopic).records()) {
+            RefundSettled settled = decode(refundResultSerde, record, RefundSettled::getPaymentId, unreadable);
+            if (settled != null) {
+                refundResults.add(new RefundHistory.Settled(settled.getPaymentId(), settled.getRefundId(), settled.getEventId(),
+                        settled.getStatus(), settled.getAmountMinor(), settled.getCurrency(), settled.getProviderRefundId(),
+                        at(record)));
+            }
+        }
+        long abortedRefundResults = aborted(committed.get(refundResultsTopic), uncommitted.get(refundResultsTopic));
+        ProviderLedger.Ledger provider = ledger.read();
+        List<RefundHistory.Refund> refundRows = refunds.all();
         List<Payment> rows = payments.all();
         log.info("history read in {} ms: {} payments, {} request records, {} status events, {} results ({} aborted), "
-                        + "{} dead letters, {} provider charges, {} unreadable records", (System.nanoTime() - started) / 1_000_000,
-                rows.size(), requests.size(), statusEvents.size(), results.size(), aborted, deadLetters.size(),
-                charges.charges().size(), unreadable.size());
-        return new History(rows, requests, statusEvents, results, aborted, deadLetters, charges.charges(),
-                charges.replays(), unreadable);
+                        + "{} dead letters, {} provider charges, {} unreadable records; {} refunds, {} refund request records, "
+                        + "{} refund status events, {} refund results ({} aborted), {} provider refunds",
+                (System.nanoTime() - started) / 1_000_000, rows.size(), requests.size(), statusEvents.size(), results.size(),
+                aborted, deadLetters.size(), provider.charges().size(), unreadable.size(), refundRows.size(),
+                refundRequests.size(), refundStatus.size(), refundResults.size(), abortedRefundResults,
+                provider.refunds().size());
+        return new History(rows, requests, statusEvents, results, aborted, deadLetters, provider.charges(),
+                provider.replays(), unreadable, new RefundHistory(refundRows, refundRequests, refundStatus, refundResults,
+                abortedRefundResults, provider.refunds()));
     }
+
+    /** Request records by key and event id header, undecoded: the processor, not the verifier, judges their bodies. */
+    private static List<Request> requests(Snapshot snapshot) {
+        return snapshot.records().stream()
+                .map(r -> new Request(text(r.key()), header(r.headers(), EventHeaders.EVENT_ID), at(r))).toList();
+    }
+
 
     private List<DeadLetterRecord> deadLetters(Topic<DeadLetter> topic, Snapshot snapshot, List<Unreadable> unreadable) {
         AvroSerde<DeadLetter> serde = AvroSerde.forTopic(topic, registry);

@@ -30,6 +30,8 @@ import java.util.stream.Stream;
  * {@link Backlog#DRAINED} it is a violation; with {@link Backlog#IN_FLIGHT} it is tolerated, and so
  * is an API that lags the status topic by a legal move. Everything else is judged the same either way.
  *
+ * <p>Refunds are judged by {@link RefundJudgement} over the same history, against the same payments.
+ *
  * <p>A NEEDS_ATTENTION payment with a succeeded charge is not a violation: the system said, visibly,
  * that a person must decide (e.g. a re-drive past the provider's idempotency window), which is the
  * opposite of silence.
@@ -98,7 +100,10 @@ public final class HistoryVerifier {
             violate(Invariant.INPUT_UNACCOUNTED, unaccountedInput());
             violate(Invariant.UNREADABLE_EVENT, history.unreadable().stream()
                     .map(u -> u.key() != null ? u.key() : u.at().toString()));
-            return new Verdict(drained ? Backlog.DRAINED : Backlog.IN_FLIGHT, statistics(lost.size()), violations);
+            RefundJudgement refunds = new RefundJudgement(history, drained, payments, deadLetteredKeys);
+            violations.addAll(refunds.violations());
+            return new Verdict(drained ? Backlog.DRAINED : Backlog.IN_FLIGHT, statistics(lost.size(), refunds.statistics()),
+                    violations);
         }
 
         /**
@@ -183,13 +188,10 @@ public final class HistoryVerifier {
         }
 
         private void violate(Invariant invariant, Stream<String> paymentIds) {
-            List<String> ids = paymentIds.toList();
-            if (!ids.isEmpty()) {
-                violations.add(new Violation(invariant, ids));
-            }
+            Violation.of(invariant, paymentIds).ifPresent(violations::add);
         }
 
-        private Statistics statistics(long lost) {
+        private Statistics statistics(long lost, RefundStatistics refunds) {
             Function<PaymentStatus, Long> served = s -> payments.values().stream().filter(p -> p.status() == s).count();
             Function<Outcome, Long> resultRecords = o -> history.results().stream().filter(r -> r.outcome() == o).count();
             long distinctEvents = history.requests().stream().map(Request::identity).distinct().count();
@@ -200,7 +202,7 @@ public final class HistoryVerifier {
                     resultRecords.apply(Outcome.CONFIRMED), resultRecords.apply(Outcome.FAILED),
                     history.deadLetters().size(), history.abortedResultRecords(),
                     charged, history.charges().size() - charged, history.providerReplays(),
-                    succeeded.values().stream().filter(n -> n > 1).count(), lost);
+                    succeeded.values().stream().filter(n -> n > 1).count(), lost, refunds);
         }
     }
 }

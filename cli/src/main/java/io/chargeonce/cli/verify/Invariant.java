@@ -2,7 +2,8 @@ package io.chargeonce.cli.verify;
 
 /**
  * The promises chargeonce makes about its history, each checked over the whole of it. A broken one
- * is reported with the payments it concerns, never as a bare count.
+ * is reported with the payments it concerns (for the refund promises: each refund and its payment),
+ * never as a bare count.
  */
 public enum Invariant {
     MISSING_RESULT("every accepted payment has a terminal result event or is visibly NEEDS_ATTENTION"
@@ -19,7 +20,19 @@ public enum Invariant {
     FAILED_BUT_CHARGED("a failed payment has no succeeded provider charge"),
     CHARGED_NOT_CONFIRMED("a succeeded provider charge has a confirmed result, unless its payment is NEEDS_ATTENTION"),
     INPUT_UNACCOUNTED("every distinct request event ends in a result, NEEDS_ATTENTION or a dead letter"),
-    UNREADABLE_EVENT("every status, result and dead-letter record decodes and its key names its payment");
+    UNREADABLE_EVENT("every status, result and dead-letter record (of payments and refunds) decodes and its key names its payment"),
+    REFUNDED_TWICE("the provider made at most one refund per refund id (under its key chargeonce-refund-<refundId>),"
+            + " across all keys"),
+    REFUND_BEFORE_CONFIRM("every provider refund returns money from a succeeded charge of a payment payment-api serves"
+            + " CONFIRMED, and no refund row exists for a payment that is not CONFIRMED"),
+    REFUND_EXCEEDS_CHARGE("per charge, the refunds the provider made sum to at most the charge's amount"),
+    REFUND_WITHOUT_INTENT("every refund status event, refund result and provider refund names a refund payment-api holds"
+            + " (the NEEDS_ATTENTION notice for a dead-lettered refund request excepted)"),
+    REFUND_UNTRUTHFUL("a refund's result, status events, served status and provider refunds agree: at most one result,"
+            + " with the refund's status, amount and currency; status events in a legal order (PENDING*, NEEDS_ATTENTION"
+            + " may still settle, SUCCEEDED and FAILED final); a FAILED refund has no provider refund; once drained, no"
+            + " refund is PENDING, a SUCCEEDED one has exactly one provider refund under its key, each terminal one exactly"
+            + " one result, and the served status is the last status event");
 
     private final String promise;
 

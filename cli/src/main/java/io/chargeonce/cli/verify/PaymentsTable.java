@@ -4,33 +4,28 @@ import io.chargeonce.cli.verify.History.Payment;
 import io.chargeonce.events.PaymentStatus;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.chargeonce.cli.verify.Database.instant;
+
 /**
- * payment-api's {@code payments} table, read over plain JDBC (no pool: the verifier reads a few
- * times and leaves). Only ids, statuses, reasons and times: never the stored request or response.
+ * payment-api's {@code payments} table. Only ids, statuses, reasons and times: never the stored
+ * request or response.
  */
 final class PaymentsTable {
 
-    private final String jdbcUrl;
-    private final String user;
-    private final String password;
+    private final Database database;
 
-    PaymentsTable(String jdbcUrl, String user, String password) {
-        this.jdbcUrl = jdbcUrl;
-        this.user = user;
-        this.password = password;
+    PaymentsTable(Database database) {
+        this.database = database;
     }
 
     List<Payment> all() {
-        try (Connection connection = connect();
+        try (Connection connection = database.connect();
              PreparedStatement select = connection.prepareStatement(
                      "SELECT id, merchant_id, status, reason, created_at, updated_at FROM payments ORDER BY created_at, id");
              ResultSet rows = select.executeQuery()) {
@@ -42,32 +37,18 @@ final class PaymentsTable {
             }
             return payments;
         } catch (SQLException e) {
-            throw failure(e);
+            throw database.failure("payments", e);
         }
     }
 
     long pending() {
-        try (Connection connection = connect();
+        try (Connection connection = database.connect();
              PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM payments WHERE status = 'PENDING'");
              ResultSet row = count.executeQuery()) {
             row.next();
             return row.getLong(1);
         } catch (SQLException e) {
-            throw failure(e);
+            throw database.failure("payments", e);
         }
-    }
-
-    private Connection connect() throws SQLException {
-        Connection connection = DriverManager.getConnection(jdbcUrl, user, password);
-        connection.setReadOnly(true);
-        return connection;
-    }
-
-    private IllegalStateException failure(SQLException e) {
-        return new IllegalStateException("could not read payment-api's payments at " + jdbcUrl + ": " + e.getMessage(), e);
-    }
-
-    private static Instant instant(Timestamp timestamp) {
-        return timestamp == null ? null : timestamp.toInstant();
     }
 }

@@ -10,10 +10,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The payment provider's own ledger over HTTP: the ground truth for "charged once". */
+/**
+ * The payment provider's own ledger over HTTP: the ground truth for "charged once" and "refunded
+ * once". A provider that knows no refunds (an older simulator) reads as one that made none.
+ */
 public final class ProviderLedger {
 
     /** One charge the provider made (or declined), with the idempotency key it was made under. */
@@ -24,13 +29,30 @@ public final class ProviderLedger {
     }
 
     /**
+     * One refund the provider made (refusals move no money and are not in its ledger).
+     *
+     * @param chargeId  the charge it returned money from
+     * @param refundId  chargeonce's refund id from the refund's metadata; null if the request carried none
+     * @param createdAt when the provider made it; null if it did not say
+     */
+    public record Refund(String id, String idempotencyKey, String chargeId, String paymentId, String refundId, long amount,
+                         String currency, String status, Instant createdAt) {
+    }
+
+    /**
      * The whole ledger at one moment.
      *
      * @param replays answers the provider replayed for a known idempotency key (its own dedup layer)
+     * @param refunds every refund the provider made
      */
-    public record Ledger(List<Charge> charges, long replays) {
+    public record Ledger(List<Charge> charges, long replays, List<Refund> refunds) {
         public Ledger {
             charges = List.copyOf(charges);
+            refunds = List.copyOf(refunds);
+        }
+
+        public Ledger(List<Charge> charges, long replays) {
+            this(charges, replays, List.of());
         }
     }
 
@@ -60,12 +82,29 @@ public final class ProviderLedger {
                         charge.path("paymentId").asText(null), charge.path("amount").asLong(),
                         charge.path("status").asText()));
             }
-            return new Ledger(charges, body.path("stats").path("replays").asLong());
+            List<Refund> refunds = new ArrayList<>();
+            for (JsonNode refund : body.path("refunds")) {
+                refunds.add(new Refund(refund.path("id").asText(), refund.path("idempotencyKey").asText(),
+                        refund.path("chargeId").asText(null), refund.path("paymentId").asText(null),
+                        refund.path("refundId").asText(null), refund.path("amount").asLong(),
+                        refund.path("currency").asText(null), refund.path("status").asText(),
+                        instant(refund.path("createdAt").asText(null))));
+            }
+            return new Ledger(charges, body.path("stats").path("replays").asLong(), refunds);
         } catch (IOException e) {
             throw new UncheckedIOException("could not read the provider ledger at " + ledger, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** An ISO-8601 time, or null if absent or unreadable: the time only orders a story, it judges nothing. */
+    private static Instant instant(String text) {
+        try {
+            return text == null ? null : Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            return null;
         }
     }
 }

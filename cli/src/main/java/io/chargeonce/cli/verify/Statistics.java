@@ -19,6 +19,7 @@ package io.chargeonce.cli.verify;
  * @param providerReplays       answers the provider replayed for a known idempotency key
  * @param chargedTwice          payments with more than one succeeded charge
  * @param lost                  payments breaking {@link Invariant#MISSING_RESULT}
+ * @param refunds               the refund figures
  */
 public record Statistics(
         long payments,
@@ -36,7 +37,8 @@ public record Statistics(
         long providerDeclines,
         long providerReplays,
         long chargedTwice,
-        long lost) {
+        long lost,
+        RefundStatistics refunds) {
 
     public long results() {
         return confirmedResults + failedResults;

@@ -1,6 +1,7 @@
 package io.chargeonce.cli.verify;
 
 import io.chargeonce.events.PaymentStatus;
+import io.chargeonce.events.RefundStatus;
 
 import java.util.EnumSet;
 import java.util.Set;
@@ -10,7 +11,8 @@ import java.util.Set;
  * so a bug there cannot hide itself from the verifier. A payment starts PENDING; PENDING may repeat
  * (a retried attempt) and move anywhere; NEEDS_ATTENTION may be refreshed, settled once someone
  * resolves it, or go back to PENDING when an operator's replay re-drives it; CONFIRMED and FAILED
- * are final, not even repeated.
+ * are final, not even repeated. A refund lives the same life: PENDING, then SUCCEEDED or FAILED
+ * (final), or NEEDS_ATTENTION, which an operator's replay may still settle or re-drive.
  */
 final class StatusOrder {
 
@@ -19,6 +21,13 @@ final class StatusOrder {
 
     static boolean legal(PaymentStatus from, PaymentStatus to) {
         return successors(from).contains(to);
+    }
+
+    static boolean legal(RefundStatus from, RefundStatus to) {
+        return switch (from) {
+            case PENDING, NEEDS_ATTENTION -> true;
+            case SUCCEEDED, FAILED -> false;
+        };
     }
 
     private static Set<PaymentStatus> successors(PaymentStatus from) {

@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What the verifier found: the figures of the history and every broken invariant with its payments.
+ * What the verifier found: the figures of the history (refunds included) and every broken invariant
+ * with its payments or refunds.
  * It holds iff nothing is broken.
  */
 public record Verdict(Backlog backlog, Statistics statistics, List<Violation> violations) {
@@ -30,7 +31,8 @@ public record Verdict(Backlog backlog, Statistics statistics, List<Violation> vi
         Statistics s = statistics;
         return "payments=" + s.payments() + " results=" + s.results() + " needs-attention=" + s.needsAttention()
                 + " dead-letters=" + s.deadLetters() + " duplicates-absorbed=" + s.duplicatesAbsorbed()
-                + " charged-twice=" + s.chargedTwice() + " lost=" + s.lost() + " violations=" + violations.size();
+                + " charged-twice=" + s.chargedTwice() + " lost=" + s.lost() + " refunds=" + s.refunds().refunds()
+                + " refunded-twice=" + s.refunds().refundedTwice() + " violations=" + violations.size();
     }
 
     public void print(PrintStream out) {
@@ -44,6 +46,12 @@ public record Verdict(Backlog backlog, Statistics statistics, List<Violation> vi
         row(out, "dead letters", s.deadLetters());
         row(out, "provider charges / declines / idempotent replays",
                 s.providerCharges() + " / " + s.providerDeclines() + " / " + s.providerReplays());
+        RefundStatistics r = s.refunds();
+        row(out, "refunds served PENDING / SUCCEEDED / FAILED / NEEDS_ATTENTION",
+                r.pending() + " / " + r.succeeded() + " / " + r.failed() + " / " + r.needsAttention());
+        row(out, "refund request records / distinct events", r.requestRecords() + " / " + r.distinctRequestEvents());
+        row(out, "refund result records (read_committed) / of aborted transactions", r.results() + " / " + r.abortedResultRecords());
+        row(out, "provider refunds", r.providerRefunds());
         row(out, "backlog", backlog == Backlog.DRAINED ? "drained (PENDING counts as stuck)" : "in flight (PENDING tolerated)");
         if (holds()) {
             out.println("every invariant holds");

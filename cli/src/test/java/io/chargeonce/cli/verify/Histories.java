@@ -10,6 +10,7 @@ import io.chargeonce.cli.verify.History.StatusEvent;
 import io.chargeonce.cli.verify.History.Unreadable;
 import io.chargeonce.cli.verify.ProviderLedger.Charge;
 import io.chargeonce.events.PaymentStatus;
+import io.chargeonce.events.RefundStatus;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,6 +31,9 @@ final class Histories {
     static final String CONFIRMED = "t.payment-confirmed.v1";
     static final String FAILED = "t.payment-failed.v1";
     static final String DLT = "t.payment-requests.dlt.undeserializable.v1";
+    static final String REFUND_REQUESTS = "t.refund-requests.v1";
+    static final String REFUND_STATUS = "t.refund-status.v1";
+    static final String REFUND_RESULTS = "t.refund-results.v1";
 
     /** Charged once, after a relay duplicate of its request and a provider replay. */
     static final String PAID = "p-confirmed";
@@ -39,6 +43,12 @@ final class Histories {
     static final String ATTENTION = "p-attention";
     /** NEEDS_ATTENTION that someone later settled as CONFIRMED. */
     static final String RESOLVED = "p-resolved";
+    /** 400 of {@link #PAID}'s 1000 returned, after a relay duplicate of its request. */
+    static final String PARTIAL = "r-partial";
+    /** A refund of {@link #PAID} the provider refused: FAILED, no money moved. */
+    static final String REFUSED = "r-refused";
+    /** All 1000 of {@link #RESOLVED} returned. */
+    static final String FULL = "r-full";
 
     private static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
 
@@ -49,6 +59,11 @@ final class Histories {
     private final List<DeadLetterRecord> deadLetters = new ArrayList<>();
     private final List<Charge> charges = new ArrayList<>();
     private final List<Unreadable> unreadable = new ArrayList<>();
+    private final List<RefundHistory.Refund> refunds = new ArrayList<>();
+    private final List<Request> refundRequests = new ArrayList<>();
+    private final List<RefundHistory.StatusEvent> refundStatus = new ArrayList<>();
+    private final List<RefundHistory.Settled> refundResults = new ArrayList<>();
+    private final List<ProviderLedger.Refund> providerRefunds = new ArrayList<>();
     private final Map<String, Long> nextOffset = new HashMap<>();
     private long aborted;
     private long replays;
@@ -71,7 +86,63 @@ final class Histories {
                 // what the processor does for a dead-lettered key: a NEEDS_ATTENTION notice the API ignores
                 .status("poison-1", PaymentStatus.NEEDS_ATTENTION)
                 .keylessRecordWithoutId(true)
-                .aborted(2);
+                .aborted(2)
+                .refunded(PARTIAL, PAID, 400).refundRequest(PAID, "e-" + PARTIAL)
+                .refundRow(REFUSED, PAID, 5000, RefundStatus.FAILED).refundRequest(PAID, "e-" + REFUSED)
+                .refundStatus(REFUSED, PAID, RefundStatus.FAILED).refundResult(REFUSED, PAID, RefundStatus.FAILED, 5000)
+                .refunded(FULL, RESOLVED, 1000);
+    }
+
+    /** A refund that went the whole way: row, request, PENDING then SUCCEEDED, its result and one provider refund. */
+    Histories refunded(String refundId, String paymentId, long amount) {
+        return refundRow(refundId, paymentId, amount, RefundStatus.SUCCEEDED).refundRequest(paymentId, "e-" + refundId)
+                .refundStatus(refundId, paymentId, RefundStatus.PENDING, RefundStatus.SUCCEEDED)
+                .refundResult(refundId, paymentId, RefundStatus.SUCCEEDED, amount)
+                .providerRefund(refundId, paymentId, amount, "chargeonce-refund-" + refundId);
+    }
+
+    Histories refundRow(String refundId, String paymentId, long amount, RefundStatus served) {
+        refunds.add(new RefundHistory.Refund(refundId, paymentId, "m-1", amount, "EUR", served, null, null,
+                served == RefundStatus.SUCCEEDED ? "re_" + refundId : null, T0, T0));
+        return this;
+    }
+
+    Histories refundRequest(String paymentId, String eventId) {
+        refundRequests.add(new Request(paymentId, eventId, next(REFUND_REQUESTS)));
+        return this;
+    }
+
+    Histories refundStatus(String refundId, String paymentId, RefundStatus... statuses) {
+        for (RefundStatus status : statuses) {
+            refundStatus.add(new RefundHistory.StatusEvent(paymentId, refundId, UUID.randomUUID().toString(), status, null,
+                    next(REFUND_STATUS)));
+        }
+        return this;
+    }
+
+    Histories refundResult(String refundId, String paymentId, RefundStatus status, long amount) {
+        refundResults.add(new RefundHistory.Settled(paymentId, refundId, UUID.randomUUID().toString(), status, amount, "EUR",
+                status == RefundStatus.SUCCEEDED ? "re_" + refundId : null, next(REFUND_RESULTS)));
+        return this;
+    }
+
+    Histories withoutRefundResults(String refundId) {
+        refundResults.removeIf(r -> r.refundId().equals(refundId));
+        return this;
+    }
+
+    /** A refund the provider made from the payment's first charge, under {@code key}, with the refund id in its metadata. */
+    Histories providerRefund(String refundId, String paymentId, long amount, String key) {
+        String chargeId = charges.stream().filter(c -> paymentId.equals(c.paymentId())).map(Charge::id).findFirst()
+                .orElse("ch_unknown");
+        providerRefunds.add(new ProviderLedger.Refund("re_" + refundId + "_" + providerRefunds.size(), key, chargeId,
+                paymentId, refundId, amount, "eur", "succeeded", T0));
+        return this;
+    }
+
+    Histories withoutProviderRefunds(String refundId) {
+        providerRefunds.removeIf(r -> refundId.equals(r.refundId()));
+        return this;
     }
 
     Histories payment(String id, PaymentStatus served) {
@@ -150,7 +221,8 @@ final class Histories {
     }
 
     History build() {
-        return new History(payments, requests, statusEvents, results, aborted, deadLetters, charges, replays, unreadable);
+        return new History(payments, requests, statusEvents, results, aborted, deadLetters, charges, replays, unreadable,
+                new RefundHistory(refunds, refundRequests, refundStatus, refundResults, 0, providerRefunds));
     }
 
     private Coordinates next(String topic) {

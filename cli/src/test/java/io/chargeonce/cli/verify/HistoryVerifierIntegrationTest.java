@@ -105,7 +105,7 @@ class HistoryVerifierIntegrationTest {
 
         assertThat(verdict.violations()).isEmpty();
         assertThat(verdict.oneLine()).isEqualTo("payments=3 results=3 needs-attention=0 dead-letters=1 "
-                + "duplicates-absorbed=1 charged-twice=0 lost=0 violations=0");
+                + "duplicates-absorbed=1 charged-twice=0 lost=0 refunds=0 refunded-twice=0 violations=0");
         Statistics s = verdict.statistics();
         assertThat(List.of(s.confirmed(), s.failed(), s.confirmedResults(), s.failedResults()))
                 .containsExactly(2L, 1L, 2L, 1L);
