@@ -128,7 +128,7 @@ public final class ClientSimulation {
         return status;
     }
 
-    private static void pause(Duration duration) {
+    static void pause(Duration duration) {
         try {
             Thread.sleep(duration);
         } catch (InterruptedException e) {

@@ -40,8 +40,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The demo: a hostile day for payments, played against a running {@link Stack}. A provider that is
  * slow, declines some cards, fails some requests and drops some responses after charging; apps that
- * retry, triple-tap and reuse keys; a relay that redelivers events; a poison record. Then the
- * report, read from the real systems.
+ * retry, triple-tap and reuse keys; merchants refunding some of the confirmed payments (again
+ * with lost responses, and asking what they may not); a relay that redelivers events; a poison
+ * record. Then the report, read from the real systems.
  */
 public final class Demo {
 
@@ -51,6 +52,9 @@ public final class Demo {
 
     /** How long PENDING payments may take to settle after the last client stopped. */
     private static final Duration DRAIN_DEADLINE = Duration.ofSeconds(30);
+
+    /** Share of the confirmed payments refunded: few enough that the demo takes about as long as without. */
+    private static final double REFUND_SHARE = 0.10;
 
     private final Stack stack;
     private final Settings settings;
@@ -82,15 +86,32 @@ public final class Demo {
             ticker.shutdownNow();
         }
         out.printf("all journeys finished after %.1f s%n", (System.nanoTime() - started) / 1e9);
+        RefundSimulation.Outcome refunds = refund(journeys);
+        out.printf("%d refunds accepted, %d of them decided after %.1f s%n", refunds.statusByRefund().size(),
+                refunds.statusByRefund().size() - refunds.undecided().size(), (System.nanoTime() - started) / 1e9);
+        if (!refunds.undecided().isEmpty()) {
+            out.printf("warning: %d refunds still PENDING %d s after the last was asked for; the report counts them%n",
+                    refunds.undecided().size(), DRAIN_DEADLINE.toSeconds());
+        }
 
         int injected = injectRelayRedeliveryAndPoison();
-        out.printf("re-published %d request events as a crashed relay would, plus 1 poison record; waiting for the processor ...%n",
+        out.printf("re-published %d payment and refund request events as a crashed relay would, plus 1 poison record; waiting for the processor ...%n",
                 injected);
         awaitProcessorSaw(injected);
 
         Verdict verdict = verify();
-        return new DemoReport(journeys, verdict, stack.sandbox().provider().stats(),
+        RefundReport refundReport = new RefundReport(refunds, verdict.statistics().refunds());
+        return new DemoReport(journeys, refundReport, verdict, stack.sandbox().provider().stats(),
                 Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /** Merchants refund about a tenth of the confirmed payments, on as many threads as there are apps. */
+    private RefundSimulation.Outcome refund(List<Journey> journeys) {
+        out.printf("merchants refund about %.0f%% of the confirmed payments (full, partial, twice, lost responses, "
+                + "one too much, one of a declined payment) ...%n", REFUND_SHARE * 100);
+        RefundSimulation refunds = new RefundSimulation(new ApiClient(stack.apiUrl(), stack.apiKey()),
+                new RefundSimulation.Plan(REFUND_SHARE, settings.clients(), settings.seed(), DRAIN_DEADLINE));
+        return refunds.run(journeys);
     }
 
     /** The payment whose story is worth telling at the end (see {@link StoryPick}); empty before {@link #run}. */
@@ -98,14 +119,18 @@ public final class Demo {
         return storyPayment;
     }
 
-    /** Re-sends some request events byte for byte (same event id) and one undecodable record. */
+    /**
+     * Re-sends some payment and refund request events byte for byte (same event id) and one
+     * undecodable record. A fifth as many refund events as payment events: there are about a tenth
+     * as many refunds.
+     */
     private int injectRelayRedeliveryAndPoison() {
         Topics topics = stack.topics();
         TopicReader reader = new TopicReader(stack.sandbox().kafka().bootstrapServers());
-        List<ConsumerRecord<byte[], byte[]>> requests =
-                new ArrayList<>(reader.readAll(topics.paymentRequests().name(), Isolation.READ_COMMITTED));
-        Collections.shuffle(requests, new Random(settings.seed()));
-        List<ConsumerRecord<byte[], byte[]>> again = requests.subList(0, Math.min(settings.relayDuplicates(), requests.size()));
+        Random random = new Random(settings.seed());
+        List<ConsumerRecord<byte[], byte[]>> again = new ArrayList<>(
+                pick(reader, topics.paymentRequests().name(), settings.relayDuplicates(), random));
+        again.addAll(pick(reader, topics.refundRequests().name(), Math.max(1, settings.relayDuplicates() / 5), random));
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.sandbox().kafka().bootstrapServers());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -122,6 +147,12 @@ public final class Demo {
             producer.flush();
         }
         return again.size();
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> pick(TopicReader reader, String topic, int count, Random random) {
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>(reader.readAll(topic, Isolation.READ_COMMITTED));
+        Collections.shuffle(records, random);
+        return records.subList(0, Math.min(count, records.size()));
     }
 
     private void awaitProcessorSaw(int duplicates) {

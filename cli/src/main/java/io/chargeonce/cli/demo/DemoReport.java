@@ -17,7 +17,8 @@ import java.util.stream.Collectors;
  * clients saw through the API, and the {@link Verdict} of the history verifier over payment-api's
  * table, every topic ({@code read_committed}) and the provider's own ledger. The history's
  * invariants are the verifier's; the report adds the promises only the clients can judge (answers
- * they got, keys reused with another amount, payments still PENDING when they gave up).
+ * they got, keys reused with another amount, payments still PENDING when they gave up) and the
+ * {@link RefundReport refunds} block.
  */
 public final class DemoReport {
 
@@ -28,15 +29,18 @@ public final class DemoReport {
     private final List<Journey> journeys;
     private final Verdict verdict;
     private final ProviderStats provider;
+    private final RefundReport refunds;
     private final Duration elapsed;
     private final List<Violation> clientViolations = new ArrayList<>();
 
-    public DemoReport(List<Journey> journeys, Verdict verdict, ProviderStats provider, Duration elapsed) {
+    public DemoReport(List<Journey> journeys, RefundReport refunds, Verdict verdict, ProviderStats provider, Duration elapsed) {
         this.journeys = List.copyOf(journeys);
+        this.refunds = refunds;
         this.verdict = verdict;
         this.provider = provider;
         this.elapsed = elapsed;
         checkClients();
+        clientViolations.addAll(refunds.violations());
     }
 
     /** What the clients saw go wrong; the history's violations are in {@link #verdict()}. */
@@ -107,13 +111,15 @@ public final class DemoReport {
                 provider.serverErrors() + " / " + provider.droppedResponses());
         row(out, "result records in aborted transactions (invisible to read_committed)", history.abortedResultRecords());
         row(out, "payments charged more than once", chargedMoreThanOnce());
+        refunds.print(out);
         row(out, "journey latency POST -> final status visible, p50 / p99",
                 percentile(latencies, 50) + " / " + percentile(latencies, 99));
         row(out, "elapsed", elapsed.toMillis() / 1000.0 + " s");
         out.println("-".repeat(88));
         out.println("history verifier: " + verdict.oneLine());
         if (holds()) {
-            out.println("every invariant holds: each payment charged at most once, exactly one result each, no silent state");
+            out.println("every invariant holds: each payment charged at most once and each refund made at most once, "
+                    + "exactly one result each, no silent state");
             return;
         }
         for (Violation v : clientViolations) {
@@ -123,7 +129,7 @@ public final class DemoReport {
         verdict.violations().forEach(v -> out.println("VIOLATED " + v.describe(Verdict.PRINTED_IDS)));
     }
 
-    private static void row(PrintStream out, String label, Object value) {
+    static void row(PrintStream out, String label, Object value) {
         out.printf("%-72s %s%n", label, value);
     }
 
