@@ -6,6 +6,9 @@ import io.chargeonce.events.PaymentConfirmed;
 import io.chargeonce.events.PaymentFailed;
 import io.chargeonce.events.PaymentRequested;
 import io.chargeonce.events.PaymentStatusChanged;
+import io.chargeonce.events.RefundRequested;
+import io.chargeonce.events.RefundSettled;
+import io.chargeonce.events.RefundStatusChanged;
 import io.chargeonce.schemas.AvroSerde;
 import io.chargeonce.schemas.SchemaRegistryClient;
 import io.chargeonce.schemas.Topics;
@@ -20,6 +23,9 @@ public record EventSerdes(
         AvroSerde<PaymentStatusChanged> status,
         AvroSerde<PaymentConfirmed> confirmed,
         AvroSerde<PaymentFailed> failed,
+        AvroSerde<RefundRequested> refundRequests,
+        AvroSerde<RefundStatusChanged> refundStatus,
+        AvroSerde<RefundSettled> refundResults,
         Map<FailureClass, AvroSerde<DeadLetter>> deadLetters) {
 
     public EventSerdes {
@@ -36,6 +42,9 @@ public record EventSerdes(
                 AvroSerde.forTopic(topics.paymentStatus(), registry),
                 AvroSerde.forTopic(topics.paymentConfirmed(), registry),
                 AvroSerde.forTopic(topics.paymentFailed(), registry),
+                AvroSerde.forTopic(topics.refundRequests(), registry),
+                AvroSerde.forTopic(topics.refundStatus(), registry),
+                AvroSerde.forTopic(topics.refundResults(), registry),
                 deadLetters);
     }
 
@@ -49,6 +58,9 @@ public record EventSerdes(
         status.schemaId();
         confirmed.schemaId();
         failed.schemaId();
+        refundRequests.schemaId();
+        refundStatus.schemaId();
+        refundResults.schemaId();
         deadLetters.values().forEach(AvroSerde::schemaId);
     }
 }

@@ -1,7 +1,9 @@
 package io.chargeonce.processor;
 
 import io.chargeonce.events.FailureClass;
+import io.chargeonce.events.RefundStatus;
 import io.chargeonce.processor.gateway.ChargeOutcome;
+import io.chargeonce.processor.gateway.RefundOutcome;
 import io.chargeonce.processor.ledger.LedgerState;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -20,6 +22,9 @@ public final class ProcessorMetrics {
     public static final String DEAD_LETTERS = "chargeonce.processor.dead.letters";
     public static final String RECONCILE_ATTEMPTS = "chargeonce.processor.reconcile.attempts";
     public static final String PAYMENTS = "chargeonce.processor.payments";
+    public static final String REFUND_DECISIONS = "chargeonce.processor.refund.decisions";
+    public static final String PROVIDER_REFUND_CALLS = "chargeonce.processor.provider.refund.calls";
+    public static final String REFUNDS = "chargeonce.processor.refunds";
 
     private final MeterRegistry registry;
 
@@ -31,6 +36,9 @@ public final class ProcessorMetrics {
             registry.counter(DEAD_LETTERS, "class", failureClass.name().toLowerCase(Locale.ROOT));
         }
         registry.counter(RECONCILE_ATTEMPTS);
+        for (RefundStatus status : new RefundStatus[]{RefundStatus.SUCCEEDED, RefundStatus.FAILED, RefundStatus.NEEDS_ATTENTION}) {
+            registry.counter(REFUNDS, "status", status.name());
+        }
     }
 
     /** @param duplicate whether the inbox had already seen the event id */
@@ -65,5 +73,31 @@ public final class ProcessorMetrics {
 
     public void settled(LedgerState state) {
         registry.counter(PAYMENTS, "status", state.name()).increment();
+    }
+
+    /**
+     * @param decision what the refund ledger did with a request: "new" (attempt 1 recorded),
+     *                 "duplicate" (refund id already known), "replay" (an operator's replay of a
+     *                 known refund), or the code of a refusal made without calling the provider
+     */
+    public void refundDecision(String decision) {
+        registry.counter(REFUND_DECISIONS, "decision", decision).increment();
+    }
+
+    /** @param call "refund" or "lookup" */
+    public void providerRefundCall(String call, RefundOutcome outcome) {
+        String name = switch (outcome) {
+            case RefundOutcome.Succeeded s -> "succeeded";
+            case RefundOutcome.Refused r -> "refused";
+            case RefundOutcome.Unknown u -> "unknown";
+            case RefundOutcome.Rejected r -> "rejected";
+            case RefundOutcome.NotFound n -> "not_found";
+        };
+        registry.counter(PROVIDER_REFUND_CALLS, "call", call, "outcome", name).increment();
+    }
+
+    /** A refund reached SUCCEEDED, FAILED or NEEDS_ATTENTION. */
+    public void refundSettled(RefundStatus status) {
+        registry.counter(REFUNDS, "status", status.name()).increment();
     }
 }

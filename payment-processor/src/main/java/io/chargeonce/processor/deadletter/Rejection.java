@@ -2,8 +2,13 @@ package io.chargeonce.processor.deadletter;
 
 import io.chargeonce.events.FailureClass;
 import io.chargeonce.processor.ledger.Origin;
+import io.chargeonce.processor.ledger.ProviderRejectedException;
+import io.chargeonce.schemas.EventHeaders;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -22,5 +27,21 @@ public record Rejection(FailureClass failureClass, Throwable error, String reaso
         Objects.requireNonNull(reasonCode, "reasonCode");
         Objects.requireNonNull(origin, "origin");
         Objects.requireNonNull(headers, "headers");
+    }
+
+    /**
+     * A request the provider rejected after the ledger accepted it: the request re-encoded
+     * ({@code value}) under its payment key, with its event id and trace context, so that a
+     * replay after the cause is fixed re-drives it.
+     */
+    public static Rejection byProvider(FailureClass failureClass, String reason, Origin origin, String paymentId,
+                                       String eventId, String traceparent, byte[] value) {
+        Headers headers = new RecordHeaders();
+        headers.add(EventHeaders.EVENT_ID, eventId.getBytes(StandardCharsets.UTF_8));
+        if (traceparent != null) {
+            headers.add(EventHeaders.TRACEPARENT, traceparent.getBytes(StandardCharsets.UTF_8));
+        }
+        return new Rejection(failureClass, new ProviderRejectedException(reason), failureClass.name().toLowerCase(Locale.ROOT),
+                origin, paymentId.getBytes(StandardCharsets.UTF_8), value, headers, paymentId, eventId);
     }
 }

@@ -14,7 +14,6 @@ import io.chargeonce.processor.reconcile.Step;
 import io.chargeonce.schemas.EventHeaders;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.Cancellable;
@@ -30,7 +29,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 
 /**
  * Charges each payment once, without ever waiting on the provider. For a payment it has never
@@ -136,7 +134,7 @@ public final class LedgerProcessor implements Processor<String, ChargeRequest, O
     }
 
     /** The {@link EventHeaders#REPLAY_COUNT} header; 0 when absent or unreadable. */
-    static int replayCount(Headers headers) {
+    public static int replayCount(Headers headers) {
         Header header = headers.lastHeader(EventHeaders.REPLAY_COUNT);
         if (header == null || header.value() == null) {
             return 0;
@@ -237,17 +235,9 @@ public final class LedgerProcessor implements Processor<String, ChargeRequest, O
     /** The provider refused the request itself: keep the request replayable next to its reason. */
     private void deadLetter(LedgerEntry.NeedsAttention entry, FailureClass failureClass) {
         ChargeRequest request = entry.request();
-        Headers headers = new RecordHeaders();
-        headers.add(EventHeaders.EVENT_ID, request.eventId().getBytes(StandardCharsets.UTF_8));
-        if (request.traceparent() != null) {
-            headers.add(EventHeaders.TRACEPARENT, request.traceparent().getBytes(StandardCharsets.UTF_8));
-        }
-        byte[] key = request.paymentId().getBytes(StandardCharsets.UTF_8);
-        byte[] value = requestSerializer.serialize(request.origin().topic(), request.toEvent());
-        Rejection rejection = new Rejection(failureClass, new ProviderRejectedException(entry.reason()),
-                failureClass.name().toLowerCase(Locale.ROOT), request.origin(), key, value, headers,
-                request.paymentId(), request.eventId());
-        context.forward(new Record<>(key, rejection, clock.millis(), headers), PaymentTopology.DEAD_LETTERS);
+        Rejection rejection = Rejection.byProvider(failureClass, entry.reason(), request.origin(), request.paymentId(),
+                request.eventId(), request.traceparent(), requestSerializer.serialize(request.origin().topic(), request.toEvent()));
+        context.forward(new Record<>(rejection.key(), rejection, clock.millis(), rejection.headers()), PaymentTopology.DEAD_LETTERS);
     }
 
     @Override

@@ -80,7 +80,7 @@ public final class RequestDecoder<E> implements Processor<byte[], byte[], byte[]
                 .orElse(new Origin(topic, -1, -1, timestamp));
     }
 
-    static String header(Headers headers, String name) {
+    public static String header(Headers headers, String name) {
         Header header = headers.lastHeader(name);
         if (header == null || header.value() == null) {
             return null;
