@@ -6,6 +6,12 @@ import io.chargeonce.events.PaymentConfirmed;
 import io.chargeonce.events.PaymentFailed;
 import io.chargeonce.events.PaymentRequested;
 import io.chargeonce.events.PaymentStatusChanged;
+import io.chargeonce.events.RefundRequested;
+import io.chargeonce.events.RefundSettled;
+import io.chargeonce.events.RefundStatusChanged;
+import io.chargeonce.processor.gateway.ChargeOutcome;
+import io.chargeonce.processor.refund.RefundEntry;
+import io.chargeonce.processor.refund.RefundLedger;
 import io.chargeonce.processor.EventSerdes;
 import io.chargeonce.processor.PaymentTopology;
 import io.chargeonce.processor.ProcessorConfig;
@@ -57,6 +63,9 @@ public final class TopologyHarness implements AutoCloseable {
     private final TestOutputTopic<String, PaymentConfirmed> confirmed;
     private final TestOutputTopic<String, PaymentFailed> failed;
     private final Map<FailureClass, TestOutputTopic<byte[], DeadLetter>> deadLetters = new EnumMap<>(FailureClass.class);
+    private final TestInputTopic<byte[], byte[]> refundRequests;
+    private final TestOutputTopic<String, RefundStatusChanged> refundStatus;
+    private final TestOutputTopic<String, RefundSettled> refundResults;
 
     public TopologyHarness(ProcessorConfig config, SchemaRegistryClient registry, MutableClock clock, FakeGateway gateway) {
         this.config = config;
@@ -76,6 +85,9 @@ public final class TopologyHarness implements AutoCloseable {
         status = driver.createOutputTopic(topics.paymentStatus().name(), new StringDeserializer(), serdes.status());
         confirmed = driver.createOutputTopic(topics.paymentConfirmed().name(), new StringDeserializer(), serdes.confirmed());
         failed = driver.createOutputTopic(topics.paymentFailed().name(), new StringDeserializer(), serdes.failed());
+        refundRequests = driver.createInputTopic(topics.refundRequests().name(), new ByteArraySerializer(), new ByteArraySerializer());
+        refundStatus = driver.createOutputTopic(topics.refundStatus().name(), new StringDeserializer(), serdes.refundStatus());
+        refundResults = driver.createOutputTopic(topics.refundResults().name(), new StringDeserializer(), serdes.refundResults());
         for (FailureClass failure : FailureClass.values()) {
             deadLetters.put(failure, driver.createOutputTopic(topics.deadLetter(failure).name(),
                     new ByteArrayDeserializer(), serdes.deadLetter(failure)));
@@ -96,6 +108,38 @@ public final class TopologyHarness implements AutoCloseable {
 
     public void sendRaw(byte[] key, byte[] value, Headers headers) {
         requests.pipeInput(new TestRecord<>(key, value, headers, clock.instant()));
+    }
+
+    /** Sends the refund request as the relay would: key = PAYMENT id, headers id and traceparent. */
+    public void sendRefund(RefundRequested request) {
+        sendRefundRaw(utf8(request.getPaymentId()), serdes.refundRequests().serialize(request), headers(request.getEventId()));
+    }
+
+    public void sendRefundRaw(byte[] key, byte[] value, Headers headers) {
+        refundRequests.pipeInput(new TestRecord<>(key, value, headers, clock.instant()));
+    }
+
+    /** Charges {@code request}'s payment and confirms it with {@code chargeId}; drains the payment outputs. */
+    public void confirm(PaymentRequested request, String chargeId) {
+        send(request);
+        gateway.last().answer(new ChargeOutcome.Succeeded(chargeId));
+        tick();
+        statuses();
+        confirmations();
+    }
+
+    public List<TestRecord<String, RefundStatusChanged>> refundStatuses() {
+        return refundStatus.readRecordsToList();
+    }
+
+    public List<TestRecord<String, RefundSettled>> refundResults() {
+        return refundResults.readRecordsToList();
+    }
+
+    public RefundEntry refund(String refundId) {
+        RefundLedger ledger = new RefundLedger(driver.getKeyValueStore(RefundLedger.LEDGER_STORE),
+                driver.getKeyValueStore(RefundLedger.DUE_INDEX_STORE), driver.getKeyValueStore(RefundLedger.BY_PAYMENT_STORE));
+        return ledger.find(refundId).orElseThrow(() -> new AssertionError("refund " + refundId + " is not in the refund ledger"));
     }
 
     public static Headers headers(String eventId) {
