@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.CloseOptions;
@@ -25,6 +26,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
@@ -38,7 +40,9 @@ import java.util.random.RandomGenerator;
  * letters), because Streams refuses to start on a missing source topic and a missing sink topic
  * would fail the first transaction; creation is idempotent, so several instances and the relay may
  * race to do it. Production clusters that forbid clients creating topics should create them up
- * front with {@code deploy/}'s definitions; then this finds them and changes nothing.
+ * front with {@code deploy/}'s definitions; then this finds them and changes nothing. It then
+ * refuses to start unless refund requests and payment requests have the same partition count
+ * (co-partitioning: a refund must reach the task holding its payment's ledger entry).
  *
  * <p>A stream thread that dies of an unexpected exception is replaced: EOS aborts its open
  * transaction and the new thread resumes from the last commit, re-driving from the ledger.
@@ -82,7 +86,12 @@ public final class PaymentProcessor implements AutoCloseable {
         this.meters = Objects.requireNonNull(meters, "meters");
     }
 
-    /** Creates missing topics, registers schemas, starts the streams; returns without waiting for RUNNING. */
+    /**
+     * Creates missing topics, checks the request topics are co-partitioned, registers schemas, starts
+     * the streams; returns without waiting for RUNNING.
+     *
+     * @throws IllegalStateException if refund and payment requests have different partition counts
+     */
     public synchronized void start() {
         if (streams != null) {
             throw new IllegalStateException("payment processor " + config.applicationId() + " already started");
@@ -134,6 +143,43 @@ public final class PaymentProcessor implements AutoCloseable {
         return props;
     }
 
+    /**
+     * Refuses to start when the refund requests topic is not co-partitioned with the payment
+     * requests topic: with another partition count, a refund's payment id hashes to another
+     * partition than its payment's, so it lands in a task whose ledger does not hold the payment,
+     * and every refund would fail as payment_not_confirmed (or worse, after a repartitioning, be
+     * decided against a stale reservation). Topics that existed before are never changed here.
+     */
+    private void requireCoPartitioned(Admin admin) {
+        String payments = config.topics().paymentRequests().name();
+        String refunds = config.topics().refundRequests().name();
+        Map<String, TopicDescription> described;
+        try {
+            described = admin.describeTopics(List.of(payments, refunds)).allTopicNames().get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot describe " + payments + " and " + refunds + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while describing the request topics", e);
+        }
+        coPartitioningProblem(payments, described.get(payments).partitions().size(),
+                refunds, described.get(refunds).partitions().size()).ifPresent(problem -> {
+                    throw new IllegalStateException(problem);
+                });
+    }
+
+    /** Why the two request topics are not co-partitioned, or empty if they are. */
+    static Optional<String> coPartitioningProblem(String paymentTopic, int paymentPartitions, String refundTopic,
+                                                  int refundPartitions) {
+        if (paymentPartitions == refundPartitions) {
+            return Optional.empty();
+        }
+        return Optional.of("refusing to start: " + refundTopic + " has " + refundPartitions + " partition(s) but "
+                + paymentTopic + " has " + paymentPartitions + "; refunds are keyed by payment id and must reach the "
+                + "task that holds their payment's ledger entry, so both topics need the same partition count "
+                + "(add partitions to the smaller one only if it is empty, or recreate it)");
+    }
+
     private void ensureTopics() {
         List<NewTopic> wanted = config.topics().all().stream()
                 .map(Topic::name)
@@ -154,6 +200,7 @@ public final class PaymentProcessor implements AutoCloseable {
                     throw new IllegalStateException("interrupted while creating topic " + name, e);
                 }
             });
+            requireCoPartitioned(admin);
         }
     }
 

@@ -20,6 +20,9 @@ import io.chargeonce.sandbox.Sandbox;
 import io.chargeonce.schemas.SchemaRegistryClient;
 import io.chargeonce.schemas.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -45,6 +48,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -225,6 +229,20 @@ class PaymentProcessorIntegrationTest {
         // The second instance never received these requests: every result came from its re-drives.
         assertThat(meters.find(ProcessorMetrics.RECONCILE_ATTEMPTS).counter().count()).isGreaterThanOrEqualTo(5);
         assertThat(meters.find(ProcessorMetrics.LEDGER).counters()).isEmpty();
+    }
+
+    @Test
+    void refusesToStartWhenRefundRequestsAreNotCoPartitionedWithPaymentRequests() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, sandbox.kafka().bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topics.refundRequests().name(), 1, (short) 1))).all().get();
+        }
+        PaymentProcessor processor = PaymentProcessor.create(config("copartition").topicPartitions(2).build(), new SimpleMeterRegistry());
+        toClose.add(processor);
+
+        assertThatThrownBy(processor::start).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(topics.refundRequests().name() + " has 1 partition(s) but "
+                        + topics.paymentRequests().name() + " has 2");
+        assertThat(processor.state()).isEqualTo(KafkaStreams.State.CREATED);
     }
 
     private static Map<String, PaymentStatus> lastStatusByPayment(List<ConsumerRecord<byte[], PaymentStatusChanged>> records) {
