@@ -1,18 +1,20 @@
 package io.chargeonce.sandbox;
 
 /**
- * Faults the {@link ProviderSimulator} injects into {@code POST /v1/charges}. Each request rolls the
+ * Faults the {@link ProviderSimulator} injects into {@code POST /v1/charges} and {@code POST /v1/refunds}
+ * (one dice for both). Each request rolls the
  * dice once per fault, in a fixed order, from a generator seeded with {@code seed}; setting faults
  * re-seeds it, so a single-threaded sequence of requests meets the same faults on every run.
  *
  * @param latencyMs        added before the charge is decided, while the key is held "in flight"
  *                         (a second request with the same key then gets 409)
  * @param latencyJitterMs  up to this much more latency, uniformly drawn
- * @param declineRate      share of charges declined (402 card_error) on top of {@code cus_decline*} customers
- * @param serverErrorRate  share of requests answered 500/503 before anything is charged; nothing is
+ * @param declineRate      share of charges declined (402 card_error) on top of {@code cus_decline*} customers;
+ *                         refunds are never declined by the dice (their refusals come from the charge)
+ * @param serverErrorRate  share of requests answered 500/503 before anything is charged or refunded; nothing is
  *                         stored, so a retry with the same key may succeed
- * @param dropResponseRate share of charges that are made and stored, after which the connection is
- *                         closed without an answer: the "did it charge?" case reconciliation exists for
+ * @param dropResponseRate share of charges and refunds that are decided and stored, after which the connection
+ *                         is closed without an answer: the "did it charge/refund?" case reconciliation exists for
  * @param seed             seed of the fault dice
  */
 public record ProviderFaults(

@@ -4,53 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The simulator on its own (it starts in milliseconds), over real HTTP. */
-class ProviderSimulatorTest {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Instant NOW = Instant.parse("2026-01-02T03:04:05Z");
-    private static ProviderSimulator provider;
-    private final HttpClient http = HttpClient.newHttpClient();
-
-    @BeforeAll
-    static void start() throws IOException {
-        provider = ProviderSimulator.start(0, Clock.fixed(NOW, ZoneOffset.UTC), 7);
-    }
-
-    @AfterAll
-    static void stop() {
-        provider.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        provider.reset();
-    }
+class ProviderSimulatorTest extends ProviderHttpTest {
 
     @Test
     void chargesOnceAndReplaysTheStoredAnswerForTheSameKey() throws Exception {
-        HttpResponse<String> first = charge("key-1", body(1250, "cus_ok", "pay-1"));
-        HttpResponse<String> replay = charge("key-1", body(1250, "cus_ok", "pay-1"));
+        HttpResponse<String> first = charge("key-1", chargeBody(1250, "cus_ok", "pay-1"));
+        HttpResponse<String> replay = charge("key-1", chargeBody(1250, "cus_ok", "pay-1"));
 
         assertThat(first.statusCode()).isEqualTo(200);
         JsonNode charge = JSON.readTree(first.body());
@@ -79,9 +51,9 @@ class ProviderSimulatorTest {
 
     @Test
     void sameKeyWithOtherParametersIsAnIdempotencyError() throws Exception {
-        charge("key-2", body(100, "cus_ok", "pay-2"));
+        charge("key-2", chargeBody(100, "cus_ok", "pay-2"));
 
-        HttpResponse<String> other = charge("key-2", body(200, "cus_ok", "pay-2"));
+        HttpResponse<String> other = charge("key-2", chargeBody(200, "cus_ok", "pay-2"));
 
         assertThat(other.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(other.body()).get("error").get("type").asText()).isEqualTo("idempotency_error");
@@ -93,7 +65,7 @@ class ProviderSimulatorTest {
     void missingIdempotencyKeyIsRejected() throws Exception {
         HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(provider.url() + "/v1/charges"))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body(100, "cus_ok", "pay-3"))).build());
+                .POST(HttpRequest.BodyPublishers.ofString(chargeBody(100, "cus_ok", "pay-3"))).build());
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(response.body()).get("error").get("code").asText()).isEqualTo("idempotency_key_missing");
@@ -102,8 +74,8 @@ class ProviderSimulatorTest {
 
     @Test
     void declinedCustomersGetA402ThatIsStoredLikeASuccess() throws Exception {
-        HttpResponse<String> declined = charge("key-4", body(100, "cus_decline_insufficient_funds", "pay-4"));
-        HttpResponse<String> replay = charge("key-4", body(100, "cus_decline_insufficient_funds", "pay-4"));
+        HttpResponse<String> declined = charge("key-4", chargeBody(100, "cus_decline_insufficient_funds", "pay-4"));
+        HttpResponse<String> replay = charge("key-4", chargeBody(100, "cus_decline_insufficient_funds", "pay-4"));
 
         assertThat(declined.statusCode()).isEqualTo(402);
         JsonNode error = JSON.readTree(declined.body()).get("error");
@@ -121,11 +93,11 @@ class ProviderSimulatorTest {
     @Test
     void secondRequestWhileTheFirstIsInFlightGets409() throws Exception {
         provider.setFaults(ProviderFaults.none().withLatency(600_000, 0));
-        CompletableFuture<HttpResponse<String>> first = http.sendAsync(chargeRequest("key-5", body(100, "cus_ok", "pay-5")),
+        CompletableFuture<HttpResponse<String>> first = http.sendAsync(chargeRequest("key-5", chargeBody(100, "cus_ok", "pay-5")),
                 HttpResponse.BodyHandlers.ofString());
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> provider.stats().inFlight() == 1);
 
-        HttpResponse<String> second = charge("key-5", body(100, "cus_ok", "pay-5"));
+        HttpResponse<String> second = charge("key-5", chargeBody(100, "cus_ok", "pay-5"));
         provider.setFaults(ProviderFaults.none()); // wakes the first request out of its latency
 
         assertThat(second.statusCode()).isEqualTo(409);
@@ -138,7 +110,7 @@ class ProviderSimulatorTest {
     void concurrentRequestsWithOneKeyChargeExactlyOnce() {
         provider.setFaults(ProviderFaults.none().withLatency(5, 5));
         List<CompletableFuture<HttpResponse<String>>> calls = IntStream.range(0, 20)
-                .mapToObj(i -> http.sendAsync(chargeRequest("key-6", body(100, "cus_ok", "pay-6")),
+                .mapToObj(i -> http.sendAsync(chargeRequest("key-6", chargeBody(100, "cus_ok", "pay-6")),
                         HttpResponse.BodyHandlers.ofString()))
                 .toList();
 
@@ -152,12 +124,12 @@ class ProviderSimulatorTest {
     void serverErrorsChargeNothingAndARetryWithTheSameKeySucceeds() throws Exception {
         provider.setFaults(ProviderFaults.none().withServerErrorRate(1.0));
 
-        HttpResponse<String> failed = charge("key-7", body(100, "cus_ok", "pay-7"));
+        HttpResponse<String> failed = charge("key-7", chargeBody(100, "cus_ok", "pay-7"));
         assertThat(failed.statusCode()).isIn(500, 503);
         assertThat(provider.ledger()).isEmpty();
 
         provider.setFaults(ProviderFaults.none());
-        HttpResponse<String> retry = charge("key-7", body(100, "cus_ok", "pay-7"));
+        HttpResponse<String> retry = charge("key-7", chargeBody(100, "cus_ok", "pay-7"));
         assertThat(retry.statusCode()).isEqualTo(200);
         assertThat(retry.headers().firstValue("Idempotent-Replayed")).isEmpty();
         assertThat(provider.ledger()).hasSize(1);
@@ -167,7 +139,7 @@ class ProviderSimulatorTest {
     void droppedResponseStillChargesAndTheChargeCanBeFoundByKey() throws Exception {
         provider.setFaults(ProviderFaults.none().withDropResponseRate(1.0));
 
-        assertThatThrownBy(() -> charge("key-8", body(100, "cus_ok", "pay-8"))).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> charge("key-8", chargeBody(100, "cus_ok", "pay-8"))).isInstanceOf(IOException.class);
         assertThat(provider.ledger()).singleElement().extracting(ProviderCharge::paymentId).isEqualTo("pay-8");
 
         JsonNode byKey = JSON.readTree(get("/v1/charges?idempotency_key=key-8").body());
@@ -176,7 +148,7 @@ class ProviderSimulatorTest {
         assertThat(byKey.get("data").get(0).get("id").asText()).isEqualTo(provider.ledger().getFirst().id());
 
         provider.setFaults(ProviderFaults.none());
-        HttpResponse<String> retry = charge("key-8", body(100, "cus_ok", "pay-8"));
+        HttpResponse<String> retry = charge("key-8", chargeBody(100, "cus_ok", "pay-8"));
         assertThat(retry.statusCode()).isEqualTo(200);
         assertThat(retry.headers().firstValue("Idempotent-Replayed")).contains("true");
         assertThat(provider.ledger()).hasSize(1);
@@ -224,8 +196,8 @@ class ProviderSimulatorTest {
 
     @Test
     void ledgerEndpointIsTheGroundTruthAndResetClearsIt() throws Exception {
-        charge("key-9", body(100, "cus_ok", "pay-9"));
-        charge("key-10", body(100, "cus_decline", "pay-10"));
+        charge("key-9", chargeBody(100, "cus_ok", "pay-9"));
+        charge("key-10", chargeBody(100, "cus_decline", "pay-10"));
 
         JsonNode ledger = JSON.readTree(get("/v1/ledger").body());
         assertThat(ledger.get("charges")).hasSize(2);
@@ -248,32 +220,16 @@ class ProviderSimulatorTest {
         provider.setFaults(faults);
         List<Integer> statuses = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            statuses.add(charge(keyPrefix + "-" + i, body(100, "cus_ok", "pay-" + i)).statusCode());
+            statuses.add(charge(keyPrefix + "-" + i, chargeBody(100, "cus_ok", "pay-" + i)).statusCode());
         }
         return statuses;
     }
 
-    private static String body(long amount, String customer, String paymentId) {
-        return "{\"amount\":%d,\"currency\":\"usd\",\"customer\":\"%s\",\"metadata\":{\"payment_id\":\"%s\"}}"
-                .formatted(amount, customer, paymentId);
-    }
-
     private HttpRequest chargeRequest(String key, String body) {
-        return HttpRequest.newBuilder(URI.create(provider.url() + "/v1/charges"))
-                .header("Content-Type", "application/json")
-                .header("Idempotency-Key", key)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return post("/v1/charges", key, body);
     }
 
     private HttpResponse<String> charge(String key, String body) throws IOException, InterruptedException {
         return send(chargeRequest(key, body));
-    }
-
-    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(URI.create(provider.url() + path)).build());
-    }
-
-    private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -14,15 +14,19 @@ public final class Counters {
     final AtomicLong idempotencyErrors = new AtomicLong();
     final AtomicLong serverErrors = new AtomicLong();
     final AtomicLong droppedResponses = new AtomicLong();
+    final AtomicLong refunds = new AtomicLong();
+    final AtomicLong refundRefusals = new AtomicLong();
 
     public ProviderStats snapshot(long inFlight) {
         return new ProviderStats(requests.get(), charges.get(), declines.get(), replays.get(), conflicts.get(),
-                idempotencyErrors.get(), serverErrors.get(), droppedResponses.get(), inFlight);
+                idempotencyErrors.get(), serverErrors.get(), droppedResponses.get(), inFlight, refunds.get(),
+                refundRefusals.get());
     }
 
     public void clear() {
         for (AtomicLong counter : new AtomicLong[] {
-            requests, charges, declines, replays, conflicts, idempotencyErrors, serverErrors, droppedResponses}) {
+            requests, charges, declines, replays, conflicts, idempotencyErrors, serverErrors, droppedResponses,
+            refunds, refundRefusals}) {
             counter.set(0);
         }
     }

@@ -2,6 +2,7 @@ package io.chargeonce.sandbox.provider;
 
 import io.chargeonce.sandbox.ProviderCharge;
 import io.chargeonce.sandbox.ProviderFaults;
+import io.chargeonce.sandbox.ProviderRefund;
 import io.chargeonce.sandbox.ProviderStats;
 import java.util.List;
 
@@ -9,12 +10,17 @@ import java.util.List;
 public final class ProviderState {
 
     private final ChargeBook book = new ChargeBook();
+    private final RefundBook refunds = new RefundBook();
     private final FaultDice dice = new FaultDice(ProviderFaults.none());
     private final Counters counters = new Counters();
     private volatile String rejectionCode;
 
     public ChargeBook book() {
         return book;
+    }
+
+    public RefundBook refunds() {
+        return refunds;
     }
 
     public FaultDice dice() {
@@ -38,11 +44,16 @@ public final class ProviderState {
         return book.ledger();
     }
 
-    public ProviderStats stats() {
-        return counters.snapshot(book.inFlight());
+    /** Refunds made, in order; refusals move no money and are not listed. */
+    public List<ProviderRefund> refundLedger() {
+        return refunds.ledger();
     }
 
-    /** The code every charge is refused with (400, nothing stored), or null when charges are accepted. */
+    public ProviderStats stats() {
+        return counters.snapshot(book.inFlight() + refunds.inFlight());
+    }
+
+    /** The code every charge and refund is refused with (400, nothing stored), or null when charges are accepted. */
     public String rejectionCode() {
         return rejectionCode;
     }
@@ -51,11 +62,12 @@ public final class ProviderState {
         this.rejectionCode = code;
     }
 
-    /** Clears the ledger, every key, the counters and the faults. */
+    /** Clears the ledgers, every key, the counters and the faults. */
     public void reset() {
         rejectionCode = null;
         dice.set(ProviderFaults.none());
         book.clear();
+        refunds.clear();
         counters.clear();
     }
 }

@@ -12,7 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The simulator's own API: {@code GET /v1/ledger} (the ground truth), {@code GET /v1/sim/stats},
+ * The simulator's own API: {@code GET /v1/ledger} (the ground truth: {@code charges}, {@code refunds}
+ * made, {@code stats}), {@code GET /v1/sim/stats},
  * {@code GET|PUT /v1/sim/faults} and {@code POST /v1/sim/reset}.
  */
 public final class SimulatorEndpoint implements HttpHandler {
@@ -34,6 +35,7 @@ public final class SimulatorEndpoint implements HttpHandler {
                     Exchanges.drain(exchange);
                     Map<String, Object> body = new LinkedHashMap<>();
                     body.put("charges", ChargeJson.ledger(state.ledger()));
+                    body.put("refunds", RefundJson.ledger(state.refundLedger()));
                     body.put("stats", stats(state.stats()));
                     Exchanges.send(exchange, 200, body);
                 }
@@ -132,6 +134,8 @@ public final class SimulatorEndpoint implements HttpHandler {
         json.put("serverErrors", stats.serverErrors());
         json.put("droppedResponses", stats.droppedResponses());
         json.put("inFlight", stats.inFlight());
+        json.put("refunds", stats.refunds());
+        json.put("refundRefusals", stats.refundRefusals());
         return json;
     }
 }
