@@ -13,7 +13,8 @@ import java.util.Optional;
 /**
  * Everything the real systems hold about one payment at one moment: payment-api's intent, every
  * record keyed by the payment on the request, status, result and dead-letter topics (as
- * {@code read_committed} consumers see them), and the provider's charges for it. Plain data: the
+ * {@code read_committed} consumers see them), the provider's charges for it, its refunds
+ * ({@link RefundFacts}) and its audit trail. Plain data: the
  * story is told from it, and tests can build one by hand.
  *
  * @param intent        payment-api's row; empty if it has none (a poison key, or a wrong id)
@@ -25,11 +26,22 @@ import java.util.Optional;
  * @param aborted       this payment's status and result records that only a {@code read_uncommitted}
  *                      reader sees below the last stable offset: writes of transactions that aborted
  * @param readAt        when the facts were read (the provider lookup's answer is as of then)
+ * @param refunds       the payment's refunds, their records and the provider's refunds
+ * @param auditTrail    payment-api's {@code payment_history} rows of the payment and its refunds, in write order
  */
 public record PaymentFacts(String paymentId, Optional<Intent> intent, List<Relayed> requests, List<StatusChange> statuses,
                            List<Settlement> results, List<DeadLettered> deadLetters, String idempotencyKey,
                            List<Charge> ledger, List<KeyedCharge> lookup, List<Undecodable> unreadable, List<Aborted> aborted,
-                           Instant readAt) {
+                           Instant readAt, RefundFacts refunds, List<AuditEntry> auditTrail) {
+
+    /** The facts of a payment nobody refunded, from a system without an audit trail. */
+    public PaymentFacts(String paymentId, Optional<Intent> intent, List<Relayed> requests, List<StatusChange> statuses,
+                        List<Settlement> results, List<DeadLettered> deadLetters, String idempotencyKey,
+                        List<Charge> ledger, List<KeyedCharge> lookup, List<Undecodable> unreadable, List<Aborted> aborted,
+                        Instant readAt) {
+        this(paymentId, intent, requests, statuses, results, deadLetters, idempotencyKey, ledger, lookup, unreadable, aborted,
+                readAt, RefundFacts.none(), List.of());
+    }
 
     public PaymentFacts {
         requests = List.copyOf(requests);
@@ -40,12 +52,15 @@ public record PaymentFacts(String paymentId, Optional<Intent> intent, List<Relay
         lookup = List.copyOf(lookup);
         unreadable = List.copyOf(unreadable);
         aborted = List.copyOf(aborted);
+        refunds = refunds == null ? RefundFacts.none() : refunds;
+        auditTrail = List.copyOf(auditTrail);
     }
 
     /** Whether any system knows this payment at all. */
     public boolean known() {
         return intent.isPresent() || !requests.isEmpty() || !statuses.isEmpty() || !results.isEmpty()
-                || !deadLetters.isEmpty() || !ledger.isEmpty() || !lookup.isEmpty() || !unreadable.isEmpty();
+                || !deadLetters.isEmpty() || !ledger.isEmpty() || !lookup.isEmpty() || !unreadable.isEmpty()
+                || refunds.known() || !auditTrail.isEmpty();
     }
 
     /**
@@ -80,7 +95,7 @@ public record PaymentFacts(String paymentId, Optional<Intent> intent, List<Relay
                                String eventId, Coordinates origin, Instant at, Coordinates coordinates) {
     }
 
-    /** A status or result record of an aborted transaction: never seen by read_committed consumers. */
+    /** A status or result record (of the payment or a refund) of an aborted transaction: never seen by read_committed consumers. */
     public record Aborted(Instant timestamp, Coordinates at) {
     }
 

@@ -27,18 +27,20 @@ import java.util.stream.Collectors;
  * The whole story of one payment, told in time order from its {@link PaymentFacts}: the intent,
  * the outbox event reaching Kafka (and every redelivery the inbox absorbed), what the processor
  * decided, each unknown outcome and its reconcile, the provider's charges, every status change, the
- * result and any dead letter, then a {@link StoryVerdict}. Each line names the system it was read
+ * result and any dead letter, then each refund the same way ({@link RefundStory}), payment-api's
+ * audit trail and a {@link StoryVerdict}. Each line names the system it was read
  * from, so an operator can check it there.
  *
  * <p>What no system records directly (the inbox's decision, which call settled a reconcile) is
  * inferred from the records around it and marked {@code (inferred)}.
  */
-public record PaymentStory(String paymentId, List<StoryLine> lines, StoryVerdict verdict) {
+public record PaymentStory(String paymentId, List<StoryLine> lines, List<AuditEntry> auditTrail, StoryVerdict verdict) {
 
     private static final String INFERRED = "inbox/ledger (inferred)";
 
     public PaymentStory {
         lines = List.copyOf(lines);
+        auditTrail = List.copyOf(auditTrail);
     }
 
     public static PaymentStory of(PaymentFacts facts) {
@@ -49,6 +51,7 @@ public record PaymentStory(String paymentId, List<StoryLine> lines, StoryVerdict
         facts.statuses().forEach(status -> lines.add(status(status, facts.idempotencyKey())));
         charges(facts, lines);
         facts.results().forEach(result -> lines.add(result(result)));
+        RefundStory.tell(facts.refunds(), lines);
         facts.unreadable().forEach(u -> lines.add(undecodable(u)));
         facts.aborted().forEach(a -> lines.add(new StoryLine(a.timestamp(), a.at().toString(), "written by a transaction "
                 + "that aborted (a processor crashed or was fenced): invisible to read_committed consumers, "
@@ -57,16 +60,28 @@ public record PaymentStory(String paymentId, List<StoryLine> lines, StoryVerdict
         // time order; a source that keeps no time goes last; equal times keep the order of the journey
         List<StoryLine> ordered = lines.stream()
                 .sorted(Comparator.comparing(StoryLine::at, Comparator.nullsLast(Comparator.naturalOrder()))).toList();
-        return new PaymentStory(facts.paymentId(), ordered, StoryVerdict.of(facts));
+        return new PaymentStory(facts.paymentId(), ordered, facts.auditTrail(), StoryVerdict.of(facts));
     }
 
-    /** The story as printed: a heading, one line per event with its time and source, the verdict. */
+    /**
+     * The story as printed: a heading, one line per event with its time and source, payment-api's
+     * audit trail as it stands (its own record of every state change, to hold the story against), the verdict.
+     */
     public String render() {
         StringBuilder text = new StringBuilder("the story of payment " + paymentId
                 + " (read from payment-api's table, the Kafka topics and the provider)").append(System.lineSeparator());
         int width = lines.stream().mapToInt(l -> l.source().length()).max().orElse(0);
         for (StoryLine line : lines) {
             text.append(String.format("  %-24s  %-" + width + "s  %s%n", line.time(), line.source(), line.text()));
+        }
+        if (!auditTrail.isEmpty()) {
+            text.append("audit trail (payment-api's payment_history, in the order it was written):").append(System.lineSeparator());
+            for (AuditEntry entry : auditTrail) {
+                StoryLine line = new StoryLine(entry.at(), "payment_history", "");
+                text.append(String.format("  %-24s  %s %s%s%s%n", line.time(), entry.subject(), entry.status(),
+                        entry.reason() == null ? "" : " (" + entry.reason() + ")",
+                        entry.eventId() == null ? "" : ", event " + entry.eventId()));
+            }
         }
         return text.append(verdict.line()).append(System.lineSeparator()).toString();
     }
@@ -194,7 +209,7 @@ public record PaymentStory(String paymentId, List<StoryLine> lines, StoryVerdict
                 + "; every retry under this key is answered from it, never charged again");
     }
 
-    private static String money(long amountMinor, String currency) {
+    static String money(long amountMinor, String currency) {
         int digits;
         try {
             digits = Math.max(0, Currency.getInstance(currency).getDefaultFractionDigits());
@@ -204,7 +219,7 @@ public record PaymentStory(String paymentId, List<StoryLine> lines, StoryVerdict
         return BigDecimal.valueOf(amountMinor, digits).toPlainString() + " " + currency;
     }
 
-    private static String millis(Instant from, Instant to) {
+    static String millis(Instant from, Instant to) {
         return Duration.between(Objects.requireNonNull(from), Objects.requireNonNull(to)).toMillis() + " ms";
     }
 }

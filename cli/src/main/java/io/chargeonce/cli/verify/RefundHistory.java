@@ -36,6 +36,14 @@ public record RefundHistory(
         providerRefunds = List.copyOf(providerRefunds);
     }
 
+    /**
+     * The provider idempotency key of a refund, {@code chargeonce-refund-<refundId>}, written down here
+     * independently of the processor's own derivation: a processor refunding under another key is caught.
+     */
+    public static String providerKey(String refundId) {
+        return "chargeonce-refund-" + refundId;
+    }
+
     /** A history in which nobody asked for a refund. */
     public static RefundHistory none() {
         return new RefundHistory(List.of(), List.of(), List.of(), List.of(), 0, List.of());

@@ -32,11 +32,6 @@ import java.util.stream.Stream;
  */
 final class RefundJudgement {
 
-    /** The provider idempotency key of a refund, written down here independently of the processor's own derivation. */
-    static String providerKey(String refundId) {
-        return "chargeonce-refund-" + refundId;
-    }
-
     private final RefundHistory history;
     private final boolean drained;
     private final Map<String, Payment> payments;
@@ -101,7 +96,7 @@ final class RefundJudgement {
     private boolean untruthful(Refund refund) {
         List<StatusEvent> events = statuses.getOrDefault(refund.id(), List.of());
         List<Settled> settled = results.getOrDefault(refund.id(), List.of());
-        long underKey = history.providerRefunds().stream().filter(r -> providerKey(refund.id()).equals(r.idempotencyKey())).count();
+        long underKey = history.providerRefunds().stream().filter(r -> RefundHistory.providerKey(refund.id()).equals(r.idempotencyKey())).count();
         boolean terminal = refund.status() == RefundStatus.SUCCEEDED || refund.status() == RefundStatus.FAILED;
         RefundStatus last = events.isEmpty() ? RefundStatus.PENDING : events.getLast().status();
         if (settled.size() > 1 || !legalOrder(events) || settled.stream().anyMatch(s -> !agrees(s, refund, events))) {
@@ -171,7 +166,7 @@ final class RefundJudgement {
         if (refund.refundId() != null && !refund.refundId().isBlank()) {
             return refund.refundId();
         }
-        String prefix = providerKey("");
+        String prefix = RefundHistory.providerKey("");
         String key = refund.idempotencyKey();
         return key != null && key.startsWith(prefix) ? key.substring(prefix.length()) : "provider:" + refund.id();
     }
