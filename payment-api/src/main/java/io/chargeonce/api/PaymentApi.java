@@ -5,15 +5,21 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.chargeonce.api.health.HealthCheck;
 import io.chargeonce.api.health.PostgresCheck;
 import io.chargeonce.api.http.OperationsRoutes;
+import io.chargeonce.api.history.PaymentHistory;
 import io.chargeonce.api.http.PaymentRoutes;
+import io.chargeonce.api.http.RefundRoutes;
 import io.chargeonce.api.inbox.StatusApplier;
 import io.chargeonce.api.inbox.StatusInbox;
+import io.chargeonce.api.inbox.StatusTopic;
 import io.chargeonce.api.merchant.Merchants;
 import io.chargeonce.api.metrics.PaymentCensus;
 import io.chargeonce.api.payment.PaymentIntake;
 import io.chargeonce.api.payment.Payments;
+import io.chargeonce.api.refund.RefundIntake;
+import io.chargeonce.api.refund.Refunds;
 import io.chargeonce.api.trace.Traceparent;
 import io.chargeonce.events.PaymentRequested;
+import io.chargeonce.events.RefundRequested;
 import io.chargeonce.outbox.OutboxWriter;
 import io.chargeonce.schemas.AvroSerde;
 import io.chargeonce.schemas.SchemaRegistryClient;
@@ -28,6 +34,7 @@ import javax.sql.DataSource;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
@@ -93,20 +100,29 @@ public final class PaymentApi implements AutoCloseable {
             registry = new SchemaRegistryClient(config.registryUrl());
             Merchants merchants = new Merchants(dataSource, clock);
             AvroSerde<PaymentRequested> requestSerde = AvroSerde.forTopic(config.topics().paymentRequests(), registry);
-            // Resolve the schema id now, so no request ever waits on the registry while it holds
+            AvroSerde<RefundRequested> refundSerde = AvroSerde.forTopic(config.topics().refundRequests(), registry);
+            // Resolve the schema ids now, so no request ever waits on the registry while it holds
             // the idempotency key's index entry (and a failing registry fails the start, not payments).
-            int schemaId = requestSerde.schemaId();
-            log.info("outbox payloads written with schema id {} of subject {}", schemaId,
-                    config.topics().paymentRequests().valueSubject());
+            log.info("outbox payloads written with schema id {} of subject {} and {} of subject {}",
+                    requestSerde.schemaId(), config.topics().paymentRequests().valueSubject(),
+                    refundSerde.schemaId(), config.topics().refundRequests().valueSubject());
             PaymentIntake intake = new PaymentIntake(dataSource, new OutboxWriter(), requestSerde, clock,
                     config.idempotencyLockTimeout(), config.idempotencyKeyTtl(), meters);
-            PaymentRoutes routes = new PaymentRoutes(merchants, intake, new Payments(dataSource),
-                    new Traceparent(new SecureRandom()));
+            RefundIntake refundIntake = new RefundIntake(dataSource, new OutboxWriter(), refundSerde, clock,
+                    config.idempotencyLockTimeout(), config.idempotencyKeyTtl(), meters);
+            Payments payments = new Payments(dataSource);
+            Refunds refunds = new Refunds(dataSource);
+            Traceparent traces = new Traceparent(new SecureRandom());
+            PaymentRoutes routes = new PaymentRoutes(merchants, intake, payments, refunds,
+                    new PaymentHistory(dataSource), traces);
+            RefundRoutes refundRoutes = new RefundRoutes(refundIntake, payments, refunds, traces);
             inbox = StatusInbox.start(new StatusInbox.Settings(config.kafkaBootstrapServers(),
-                            config.statusConsumerGroup(), config.topics().paymentStatus().name(),
-                            config.statusPollTimeout(), config.statusRetryBackoffMax(), config.statusMaxBatch(),
-                            config.statusSessionTimeout()),
-                    AvroSerde.forTopic(config.topics().paymentStatus(), registry),
+                            config.statusConsumerGroup(), config.statusPollTimeout(), config.statusRetryBackoffMax(),
+                            config.statusMaxBatch(), config.statusSessionTimeout()),
+                    List.of(StatusTopic.payments(config.topics().paymentStatus(),
+                                    AvroSerde.forTopic(config.topics().paymentStatus(), registry)),
+                            StatusTopic.refunds(config.topics().refundStatus(),
+                                    AvroSerde.forTopic(config.topics().refundStatus(), registry))),
                     new StatusApplier(dataSource, clock, meters), meters, random);
             census = PaymentCensus.start(dataSource, meters, PaymentCensus.DEFAULT_PERIOD);
             StatusInbox statusInbox = inbox;
@@ -123,6 +139,7 @@ public final class PaymentApi implements AutoCloseable {
                 javalin.jetty.host = config.httpHost();
                 javalin.jetty.port = config.httpPort();
                 routes.register(javalin);
+                refundRoutes.register(javalin);
                 operations.register(javalin);
             }).start();
             log.info("payment-api listening on {}:{}", config.httpHost(), http.port());

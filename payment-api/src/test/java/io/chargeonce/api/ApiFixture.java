@@ -4,7 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chargeonce.sandbox.DatabaseInfo;
 import io.chargeonce.sandbox.Sandbox;
+import io.chargeonce.schemas.AvroSerde;
+import io.chargeonce.schemas.SchemaRegistryClient;
+import io.chargeonce.schemas.Topic;
 import io.chargeonce.schemas.Topics;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
@@ -19,18 +28,29 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
 import java.util.random.RandomGeneratorFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * One payment-api per test class, on the shared sandbox: its own database, its own topic prefix
- * and consumer group, a free HTTP port, and two merchants.
+ * and consumer group (both status topics created), a free HTTP port, and two merchants; and the
+ * requests, queries and status events the tests make against it.
  */
 final class ApiFixture implements AutoCloseable {
 
@@ -45,6 +65,8 @@ final class ApiFixture implements AutoCloseable {
     final String statusGroup;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
+    private SchemaRegistryClient registry;
+    private KafkaProducer<String, byte[]> producer;
 
     private ApiFixture(DatabaseInfo database, Topics topics, PaymentApi api, String statusGroup) {
         this.database = database;
@@ -66,6 +88,7 @@ final class ApiFixture implements AutoCloseable {
         String unique = name + "-" + UUID.randomUUID().toString().substring(0, 8);
         Topics topics = Topics.withPrefix(unique);
         createTopic(sandbox.kafka().bootstrapServers(), topics.paymentStatus().name());
+        createTopic(sandbox.kafka().bootstrapServers(), topics.refundStatus().name());
         ApiConfig config = ApiConfig.builder()
                 .httpHost("127.0.0.1")
                 .httpPort(0)
@@ -95,7 +118,11 @@ final class ApiFixture implements AutoCloseable {
     }
 
     HttpResponse<byte[]> post(String apiKey, String idempotencyKey, String body) {
-        HttpRequest.Builder request = request("/payments").POST(HttpRequest.BodyPublishers.ofString(body))
+        return post(apiKey, "/payments", idempotencyKey, body);
+    }
+
+    HttpResponse<byte[]> post(String apiKey, String path, String idempotencyKey, String body) {
+        HttpRequest.Builder request = request(path).POST(HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json");
         if (apiKey != null) {
             request.header("Authorization", "Bearer " + apiKey);
@@ -142,6 +169,72 @@ final class ApiFixture implements AutoCloseable {
         return DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
     }
 
+    /** A fresh Idempotency-Key. */
+    static String newKey() {
+        return "key-" + UUID.randomUUID();
+    }
+
+    /** The error code of a JSON error answer (and that it is one). */
+    String errorCode(HttpResponse<byte[]> response) {
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        return json(response).get("error").get("code").asText();
+    }
+
+    /** Sends {@code request} from {@code threads} threads released together; the answers in no particular order. */
+    List<HttpResponse<byte[]>> concurrently(int threads, Supplier<HttpResponse<byte[]>> request) throws Exception {
+        CyclicBarrier start = new CyclicBarrier(threads);
+        List<Future<HttpResponse<byte[]>>> futures = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            for (int i = 0; i < threads; i++) {
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return request.get();
+                }));
+            }
+        }
+        List<HttpResponse<byte[]>> responses = new ArrayList<>();
+        for (var future : futures) {
+            responses.add(future.get());
+        }
+        return responses;
+    }
+
+    /** The first column of every row {@code sql} returns, as text; {@code args} bind its parameters. */
+    List<String> query(String sql, Object... args) throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (Connection db = connect(); PreparedStatement select = db.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                select.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    values.add(rows.getString(1));
+                }
+            }
+        }
+        return values;
+    }
+
+    /** Publishes {@code events} on {@code topic} in one committed Kafka transaction, keyed by {@code key}. */
+    @SafeVarargs
+    final synchronized <V extends SpecificRecord> void publish(Topic<V> topic, String key, V... events) {
+        if (producer == null) {
+            registry = new SchemaRegistryClient(Sandbox.shared().registry().url());
+            producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, Sandbox.shared().kafka().bootstrapServers(),
+                    ProducerConfig.TRANSACTIONAL_ID_CONFIG, "api-fixture-" + UUID.randomUUID()),
+                    new StringSerializer(), new ByteArraySerializer());
+            producer.initTransactions();
+        }
+        AvroSerde<V> serde = AvroSerde.forTopic(topic, registry);
+        producer.beginTransaction();
+        for (V event : events) {
+            producer.send(new ProducerRecord<>(topic.name(), key, serde.serialize(event)));
+        }
+        producer.commitTransaction();
+    }
+
     double counter(String name, String outcome) {
         var counter = api.meters().find(name).tag("outcome", outcome).counter();
         return counter == null ? 0 : counter.count();
@@ -154,6 +247,10 @@ final class ApiFixture implements AutoCloseable {
 
     @Override
     public void close() {
+        if (producer != null) {
+            producer.close();
+            registry.close();
+        }
         api.close();
     }
 }

@@ -6,22 +6,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static io.chargeonce.api.ApiFixture.KEY_A;
 import static io.chargeonce.api.ApiFixture.body;
+import static io.chargeonce.api.ApiFixture.newKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -103,21 +95,8 @@ class IdempotencyKeyExpiryTest {
         String firstId = fixture.json(fixture.post(KEY_A, key, body("ord-race-ttl", 4200, "USD"))).get("paymentId").asText();
         clock.advance(TTL.plusSeconds(1));
 
-        int threads = 12;
-        CyclicBarrier start = new CyclicBarrier(threads);
-        List<Future<HttpResponse<byte[]>>> futures = new ArrayList<>();
-        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
-            for (int i = 0; i < threads; i++) {
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    return fixture.post(KEY_A, key, body("ord-race-ttl", 4200, "USD"));
-                }));
-            }
-        }
-        List<HttpResponse<byte[]>> responses = new ArrayList<>();
-        for (var future : futures) {
-            responses.add(future.get());
-        }
+        List<HttpResponse<byte[]>> responses =
+                fixture.concurrently(12, () -> fixture.post(KEY_A, key, body("ord-race-ttl", 4200, "USD")));
 
         // 409 is "still in progress, retry": a request that waited out the lock timeout.
         assertThat(responses).extracting(HttpResponse::statusCode).allMatch(s -> s == 202 || s == 409);
@@ -130,25 +109,11 @@ class IdempotencyKeyExpiryTest {
         assertThat(keyHolders(key)).containsExactlyInAnyOrder(firstId + " released", secondId + " live");
     }
 
-    private static String newKey() {
-        return "ttl-" + UUID.randomUUID();
-    }
-
     /** Every payment of merchant A that holds or held {@code key}: "id live" or "id released". */
     private static List<String> keyHolders(String key) throws SQLException {
-        List<String> holders = new ArrayList<>();
-        try (Connection db = fixture.connect();
-             PreparedStatement select = db.prepareStatement("""
-                     SELECT id, CASE WHEN idempotency_key IS NULL THEN 'released' ELSE 'live' END AS state
-                     FROM payments WHERE merchant_id = ?::uuid AND ? IN (idempotency_key, released_idempotency_key)""")) {
-            select.setString(1, fixture.merchantA);
-            select.setString(2, key);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    holders.add(rows.getString("id") + " " + rows.getString("state"));
-                }
-            }
-        }
-        return holders;
+        return fixture.query("""
+                SELECT id || CASE WHEN idempotency_key IS NULL THEN ' released' ELSE ' live' END
+                FROM payments WHERE merchant_id = ?::uuid AND ? IN (idempotency_key, released_idempotency_key)""",
+                fixture.merchantA, key);
     }
 }

@@ -9,20 +9,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static io.chargeonce.api.ApiFixture.KEY_A;
 import static io.chargeonce.api.ApiFixture.KEY_B;
 import static io.chargeonce.api.ApiFixture.body;
+import static io.chargeonce.api.ApiFixture.newKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code POST /payments} and {@code GET /payments/{id}} over real HTTP, Postgres, Kafka and registry. */
@@ -59,12 +54,13 @@ class PaymentHttpTest {
         assertThat(body.get("createdAt").asText()).isNotBlank();
         String paymentId = body.get("paymentId").asText();
         assertThat(response.headers().firstValue("Location")).hasValue("/payments/" + paymentId);
-        try (Connection db = fixture.connect()) {
-            assertThat(query(db, "SELECT status || ' ' || merchant_id || ' ' || amount_minor || ' ' || currency "
-                    + "FROM payments WHERE id = '" + paymentId + "'"))
-                    .containsExactly("PENDING " + fixture.merchantA + " 1050 USD");
-            assertThat(query(db, "SELECT count(*) FROM outbox")).containsExactly("0");
-        }
+        assertThat(fixture.query("SELECT status || ' ' || merchant_id || ' ' || amount_minor || ' ' || currency "
+                + "FROM payments WHERE id = ?::uuid", paymentId))
+                .containsExactly("PENDING " + fixture.merchantA + " 1050 USD");
+        assertThat(fixture.query("SELECT count(*) FROM outbox")).containsExactly("0");
+        assertThat(fixture.query("SELECT status || ' ' || coalesce(event_id, '-') FROM payment_history "
+                + "WHERE payment_id = ?::uuid", paymentId)).as("the creation starts the audit trail")
+                .containsExactly("PENDING -");
         assertThat(fixture.counter("chargeonce.api.idempotency", "new")).isEqualTo(newBefore + 1);
     }
 
@@ -245,21 +241,7 @@ class PaymentHttpTest {
     @Test
     void concurrentRequestsWithOneKeyCreateExactlyOnePayment() throws Exception {
         String key = newKey();
-        int threads = 16;
-        CyclicBarrier start = new CyclicBarrier(threads);
-        List<Future<HttpResponse<byte[]>>> futures = new ArrayList<>();
-        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
-            for (int i = 0; i < threads; i++) {
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    return fixture.post(KEY_A, key, body("ord-race", 4200, "USD"));
-                }));
-            }
-        }
-        List<HttpResponse<byte[]>> responses = new ArrayList<>();
-        for (var future : futures) {
-            responses.add(future.get());
-        }
+        List<HttpResponse<byte[]>> responses = fixture.concurrently(16, () -> fixture.post(KEY_A, key, body("ord-race", 4200, "USD")));
 
         assertThat(responses).extracting(HttpResponse::statusCode).allMatch(s -> s == 202 || s == 409);
         var accepted = responses.stream().filter(r -> r.statusCode() == 202).toList();
@@ -269,35 +251,13 @@ class PaymentHttpTest {
         assertThat(paymentsWithKey(fixture.merchantA, key)).isEqualTo(1);
     }
 
-    private static String newKey() {
-        return "key-" + UUID.randomUUID();
-    }
-
     private static String errorCode(HttpResponse<byte[]> response) {
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
-        return fixture.json(response).get("error").get("code").asText();
+        return fixture.errorCode(response);
     }
 
     private static long paymentsWithKey(String merchantId, String key) throws SQLException {
-        try (Connection db = fixture.connect();
-             PreparedStatement count = db.prepareStatement(
-                     "SELECT count(*) FROM payments WHERE merchant_id = ?::uuid AND idempotency_key = ?")) {
-            count.setString(1, merchantId);
-            count.setString(2, key);
-            try (ResultSet row = count.executeQuery()) {
-                row.next();
-                return row.getLong(1);
-            }
-        }
-    }
-
-    private static List<String> query(Connection db, String sql) throws SQLException {
-        List<String> values = new ArrayList<>();
-        try (Statement statement = db.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
-            while (rows.next()) {
-                values.add(rows.getString(1));
-            }
-        }
-        return values;
+        return Long.parseLong(fixture.query(
+                "SELECT count(*) FROM payments WHERE merchant_id = ?::uuid AND idempotency_key = ?", merchantId, key)
+                .getFirst());
     }
 }

@@ -2,12 +2,16 @@ package io.chargeonce.api.http;
 
 import io.chargeonce.api.merchant.Merchant;
 import io.chargeonce.api.merchant.Merchants;
-import io.chargeonce.api.payment.IdempotencyKey;
-import io.chargeonce.api.payment.IntakeResult;
+import io.chargeonce.api.history.HistoryJson;
+import io.chargeonce.api.history.PaymentHistory;
+import io.chargeonce.api.idempotency.IdempotencyKey;
+import io.chargeonce.api.idempotency.IntakeResult;
+import io.chargeonce.api.payment.Payment;
 import io.chargeonce.api.payment.PaymentIntake;
-import io.chargeonce.api.payment.PaymentJson;
 import io.chargeonce.api.payment.PaymentRequestParser;
 import io.chargeonce.api.payment.Payments;
+import io.chargeonce.api.refund.RefundJson;
+import io.chargeonce.api.refund.Refunds;
 import io.chargeonce.api.trace.Traceparent;
 import io.chargeonce.schemas.SchemaRegistryException;
 import io.javalin.config.JavalinConfig;
@@ -25,8 +29,10 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * The HTTP face of payment-api: {@code POST /payments} and {@code GET /payments/{paymentId}}, both
- * for the merchant named by the bearer API key. Every error leaves as the same JSON shape.
+ * The HTTP face of payment-api: {@code POST /payments}, {@code GET /payments/{paymentId}} (with its
+ * refunds) and {@code GET /payments/{paymentId}/history}, all for the merchant named by the bearer
+ * API key; it authenticates and maps errors for {@link RefundRoutes} too. Every error leaves as the
+ * same JSON shape.
  */
 public final class PaymentRoutes {
 
@@ -41,13 +47,18 @@ public final class PaymentRoutes {
     private final Merchants merchants;
     private final PaymentIntake intake;
     private final Payments payments;
+    private final Refunds refunds;
+    private final PaymentHistory history;
     private final Traceparent traces;
     private final PaymentRequestParser parser = new PaymentRequestParser();
 
-    public PaymentRoutes(Merchants merchants, PaymentIntake intake, Payments payments, Traceparent traces) {
+    public PaymentRoutes(Merchants merchants, PaymentIntake intake, Payments payments, Refunds refunds,
+                         PaymentHistory history, Traceparent traces) {
         this.merchants = Objects.requireNonNull(merchants, "merchants");
         this.intake = Objects.requireNonNull(intake, "intake");
         this.payments = Objects.requireNonNull(payments, "payments");
+        this.refunds = Objects.requireNonNull(refunds, "refunds");
+        this.history = Objects.requireNonNull(history, "history");
         this.traces = Objects.requireNonNull(traces, "traces");
     }
 
@@ -57,6 +68,7 @@ public final class PaymentRoutes {
         config.routes.beforeMatched(this::authenticate);
         config.routes.post("/payments", this::create);
         config.routes.get("/payments/{paymentId}", this::find);
+        config.routes.get("/payments/{paymentId}/history", this::history);
         config.routes.exception(ApiException.class, (error, ctx) -> ErrorJson.send(ctx, error));
         config.routes.exception(HttpResponseException.class, PaymentRoutes::frameworkError);
         config.routes.exception(SQLException.class, PaymentRoutes::databaseError);
@@ -78,10 +90,8 @@ public final class PaymentRoutes {
     }
 
     private void create(Context ctx) throws SQLException {
-        Merchant merchant = ctx.attribute(MERCHANT);
-        IdempotencyKey key = IdempotencyKey.parse(ctx.header("Idempotency-Key")).orElseThrow(() -> new ApiException(400,
-                "invalid_idempotency_key", "send an Idempotency-Key header of 1.." + IdempotencyKey.MAX_LENGTH
-                + " printable ASCII characters, the same on every retry of one payment"));
+        Merchant merchant = merchant(ctx);
+        IdempotencyKey key = idempotencyKey(ctx, "payment");
         // Javalin enforces the body limit while reading and answers 413 through frameworkError.
         byte[] body = ctx.bodyAsBytes();
         var request = switch (parser.parse(body)) {
@@ -92,34 +102,64 @@ public final class PaymentRoutes {
                     malformed.reason());
         };
         IntakeResult result = intake.submit(merchant, key, request, traces.continueOrStart(ctx.header("traceparent")));
+        sendKeyed(ctx, result, "/payments/" + result.id(), "payment");
+    }
+
+    private void find(Context ctx) throws SQLException {
+        Payment payment = payment(ctx, payments);
+        ctx.status(200).contentType("application/json")
+                .result(RefundJson.paymentView(payment, refunds.of(payment.merchantId(), payment.id())));
+    }
+
+    private void history(Context ctx) throws SQLException {
+        Payment payment = payment(ctx, payments);
+        ctx.status(200).contentType("application/json").result(HistoryJson.of(payment.id(), history.of(payment.id())));
+    }
+
+    /** The caller's payment named by the path, or a 404 for a malformed, unknown or another merchant's id. */
+    static Payment payment(Context ctx, Payments payments) throws SQLException {
+        return payments.find(merchant(ctx).id(), pathId(ctx, "paymentId")).orElseThrow(PaymentRoutes::notFound);
+    }
+
+    static Merchant merchant(Context ctx) {
+        return ctx.attribute(MERCHANT);
+    }
+
+    /** The id in a path parameter; a malformed id, an unknown one and another merchant's all look the same. */
+    static UUID pathId(Context ctx, String name) {
+        String raw = ctx.pathParam(name);
+        if (!CANONICAL_UUID.matcher(raw).matches()) {
+            throw notFound();
+        }
+        return UUID.fromString(raw);
+    }
+
+    /** @param subject what one key creates: "payment" or "refund" */
+    static IdempotencyKey idempotencyKey(Context ctx, String subject) {
+        return IdempotencyKey.parse(ctx.header("Idempotency-Key")).orElseThrow(() -> new ApiException(400,
+                "invalid_idempotency_key", "send an Idempotency-Key header of 1.." + IdempotencyKey.MAX_LENGTH
+                + " printable ASCII characters, the same on every retry of one " + subject));
+    }
+
+    /** Sends the frozen response of a NEW or REPLAYED key, or the error of any other decision. */
+    static void sendKeyed(Context ctx, IntakeResult result, String location, String subject) {
         switch (result.decision()) {
-            case NEW -> sendStored(ctx, result);
+            case NEW -> sendStored(ctx, result, location);
             case REPLAYED -> {
                 ctx.header(REPLAYED_HEADER, "true");
-                sendStored(ctx, result);
+                sendStored(ctx, result, location);
             }
             case CONFLICT -> throw new ApiException(422, "idempotency_key_reused",
-                    "this Idempotency-Key was already used for a different payment request; "
-                    + "use a new key for a new payment, or resend the original request unchanged");
+                    "this Idempotency-Key was already used for a different " + subject + " request; "
+                    + "use a new key for a new " + subject + ", or resend the original request unchanged");
             case IN_PROGRESS -> throw new ApiException(409, "request_in_progress",
                     "a request with this Idempotency-Key is still being processed; retry shortly",
                     List.of(), Map.of("Retry-After", "1"));
         }
     }
 
-    private void find(Context ctx) throws SQLException {
-        Merchant merchant = ctx.attribute(MERCHANT);
-        String raw = ctx.pathParam("paymentId");
-        // A malformed id, an unknown one and another merchant's all look the same: nothing to find.
-        if (!CANONICAL_UUID.matcher(raw).matches()) {
-            throw notFound();
-        }
-        var payment = payments.find(merchant.id(), UUID.fromString(raw)).orElseThrow(PaymentRoutes::notFound);
-        ctx.status(200).contentType("application/json").result(PaymentJson.view(payment));
-    }
-
-    private static void sendStored(Context ctx, IntakeResult result) {
-        ctx.header("Location", "/payments/" + result.paymentId());
+    private static void sendStored(Context ctx, IntakeResult result, String location) {
+        ctx.header("Location", location);
         ctx.status(result.httpStatus()).contentType("application/json").result(result.body());
     }
 
@@ -128,7 +168,7 @@ public final class PaymentRoutes {
                 Map.of("WWW-Authenticate", "Bearer realm=\"chargeonce\""));
     }
 
-    private static ApiException notFound() {
+    static ApiException notFound() {
         return new ApiException(404, "not_found", "no payment with this id");
     }
 

@@ -1,8 +1,8 @@
 package io.chargeonce.api.inbox;
 
-/** What became of one status record. */
+/** What became of one status record, of a payment or of a refund. */
 public enum InboxOutcome {
-    /** The payment moved to the event's status. */
+    /** The payment (or refund) moved to the event's status. */
     APPLIED("applied"),
     /** The event id was claimed before: a redelivery, nothing changed. */
     DUPLICATE("duplicate"),
@@ -10,6 +10,8 @@ public enum InboxOutcome {
     ILLEGAL_TRANSITION("illegal_transition"),
     /** No payment with this id exists here (or it belongs to another merchant than the event says). */
     UNKNOWN_PAYMENT("unknown_payment"),
+    /** No refund with this id exists here (or it belongs to another payment or merchant than the event says). */
+    UNKNOWN_REFUND("unknown_refund"),
     /** The record could not be decoded; skipped. */
     UNDECODABLE("undecodable");
 

@@ -1,7 +1,6 @@
 package io.chargeonce.api.inbox;
 
-import io.chargeonce.events.PaymentStatusChanged;
-import io.chargeonce.schemas.AvroSerde;
+import io.chargeonce.api.history.Subject;
 import io.chargeonce.schemas.SchemaRegistryException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,8 +30,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 
 /**
- * Background consumer of the payment status topic that applies each poll's events through
- * {@link StatusApplier}, in one database transaction per poll.
+ * Background consumer of the payment status topic and the refund status topic (one consumer, both
+ * topics, dispatched by topic) that applies each poll's events through {@link StatusApplier}, in
+ * one database transaction per poll.
  *
  * <p>Delivery is at least once and the effect exactly once: Kafka offsets are committed only after
  * the database transaction of the records they cover has committed, and the applier's inbox
@@ -44,11 +44,19 @@ import java.util.random.RandomGenerator;
  * a busy one amortises its commit over many.
  *
  * <p>A record that cannot be decoded is logged with its coordinates, counted and skipped: it will
- * never decode, and stopping would freeze every payment behind it. A failure that may heal (the
+ * never decode, and stopping would freeze every payment behind it.
+ *
+ * <p>Counters {@value #PAYMENT_OUTCOMES} and {@value #REFUND_OUTCOMES}, tagged {@code outcome}: what
+ * became of the payment and of the refund status records. A failure that may heal (the
  * database or the registry is down) rewinds the whole batch, which is retried with a jittered,
  * capped backoff, so nothing is skipped.
  */
 public final class StatusInbox implements AutoCloseable {
+
+    /** Counter of what became of payment status records. */
+    public static final String PAYMENT_OUTCOMES = "chargeonce.api.status_inbox";
+    /** Counter of what became of refund status records. */
+    public static final String REFUND_OUTCOMES = "chargeonce.api.refund_status_inbox";
 
     private static final Logger log = LoggerFactory.getLogger(StatusInbox.class);
     private static final Duration BACKOFF_BASE = Duration.ofMillis(100);
@@ -57,46 +65,41 @@ public final class StatusInbox implements AutoCloseable {
     /**
      * @param bootstrapServers Kafka brokers
      * @param groupId          consumer group shared by all payment-api instances
-     * @param topic            the status topic
      * @param pollTimeout      longest a poll blocks
      * @param backoffMax       cap of the retry backoff
      * @param maxBatch         most records per poll, i.e. per database transaction
      * @param sessionTimeout   how long a dead instance keeps its partitions
      */
-    public record Settings(String bootstrapServers, String groupId, String topic, Duration pollTimeout,
+    public record Settings(String bootstrapServers, String groupId, Duration pollTimeout,
                            Duration backoffMax, int maxBatch, Duration sessionTimeout) {
     }
 
     private final Settings settings;
-    private final AvroSerde<PaymentStatusChanged> serde;
+    private final Map<String, StatusTopic> topics = new HashMap<>();
     private final StatusApplier applier;
     private final RandomGenerator random;
-    private final Map<InboxOutcome, Counter> counters = new EnumMap<>(InboxOutcome.class);
+    private final Map<Subject, Map<InboxOutcome, Counter>> counters = new EnumMap<>(Subject.class);
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final KafkaConsumer<String, byte[]> consumer;
     private final Thread thread;
     private int failures;
 
-    /** Starts consuming right away on its own thread. */
-    public static StatusInbox start(Settings settings, AvroSerde<PaymentStatusChanged> serde, StatusApplier applier,
+    /** Starts consuming {@code topics} right away on its own thread. */
+    public static StatusInbox start(Settings settings, List<StatusTopic> topics, StatusApplier applier,
                                     MeterRegistry meters, RandomGenerator random) {
-        StatusInbox inbox = new StatusInbox(settings, serde, applier, meters, random);
+        StatusInbox inbox = new StatusInbox(settings, topics, applier, meters, random);
         inbox.thread.start();
         return inbox;
     }
 
-    private StatusInbox(Settings settings, AvroSerde<PaymentStatusChanged> serde, StatusApplier applier,
+    private StatusInbox(Settings settings, List<StatusTopic> topics, StatusApplier applier,
                         MeterRegistry meters, RandomGenerator random) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.serde = Objects.requireNonNull(serde, "serde");
+        topics.forEach(topic -> this.topics.put(topic.name(), topic));
         this.applier = Objects.requireNonNull(applier, "applier");
         this.random = Objects.requireNonNull(random, "random");
-        for (InboxOutcome outcome : InboxOutcome.values()) {
-            counters.put(outcome, Counter.builder("chargeonce.api.status_inbox")
-                    .description("status events by what became of them")
-                    .tag("outcome", outcome.tag())
-                    .register(meters));
-        }
+        counters.put(Subject.PAYMENT, counters(meters, PAYMENT_OUTCOMES, "payment", InboxOutcome.UNKNOWN_REFUND));
+        counters.put(Subject.REFUND, counters(meters, REFUND_OUTCOMES, "refund", InboxOutcome.UNKNOWN_PAYMENT));
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
@@ -121,9 +124,9 @@ public final class StatusInbox implements AutoCloseable {
     }
 
     private void run() {
-        log.info("status inbox consuming {} as group {}", settings.topic(), settings.groupId());
+        log.info("status inbox consuming {} as group {}", topics.keySet(), settings.groupId());
         try {
-            consumer.subscribe(List.of(settings.topic()));
+            consumer.subscribe(List.copyOf(topics.keySet()));
             while (stopping.getCount() > 0) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(settings.pollTimeout());
                 if (!records.isEmpty()) {
@@ -151,17 +154,17 @@ public final class StatusInbox implements AutoCloseable {
      */
     private void processBatch(ConsumerRecords<String, byte[]> records) throws InterruptedException {
         long startNanos = System.nanoTime();
-        List<PaymentStatusChanged> events = new ArrayList<>(records.count());
-        int undecodable = 0;
+        List<StatusEvent> events = new ArrayList<>(records.count());
+        Map<Subject, Integer> undecodable = new EnumMap<>(Subject.class);
         List<InboxOutcome> outcomes;
         try {
-            // Partition by partition, each in offset order: a payment's events (one partition,
-            // keyed by payment id) reach the applier in the order the processor wrote them.
+            // Partition by partition, each in offset order: a payment's events (one partition of
+            // each topic, keyed by payment id) reach the applier in the order the processor wrote them.
             for (TopicPartition partition : records.partitions()) {
                 for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
-                    PaymentStatusChanged event = decode(record);
+                    StatusEvent event = decode(record);
                     if (event == null) {
-                        undecodable++;
+                        undecodable.merge(topics.get(record.topic()).subject(), 1, Integer::sum);
                     } else {
                         events.add(event);
                     }
@@ -176,8 +179,10 @@ public final class StatusInbox implements AutoCloseable {
         }
         commit(nextOffsets(records));
         failures = 0;
-        outcomes.forEach(outcome -> counters.get(outcome).increment());
-        counters.get(InboxOutcome.UNDECODABLE).increment(undecodable);
+        for (int i = 0; i < outcomes.size(); i++) {
+            counters.get(events.get(i).subject()).get(outcomes.get(i)).increment();
+        }
+        undecodable.forEach((subject, count) -> counters.get(subject).get(InboxOutcome.UNDECODABLE).increment(count));
         if (log.isDebugEnabled()) {
             log.debug("applied a batch of {} status records ({} undecodable) in {} ms", records.count(), undecodable,
                     (System.nanoTime() - startNanos) / 1_000_000);
@@ -185,13 +190,13 @@ public final class StatusInbox implements AutoCloseable {
     }
 
     /** The event, or null for a record that will never decode (logged); transient registry failures throw. */
-    private PaymentStatusChanged decode(ConsumerRecord<String, byte[]> record) {
+    private StatusEvent decode(ConsumerRecord<String, byte[]> record) {
         if (record.value() == null) {
             log.error("empty status record at {}-{}@{} skipped", record.topic(), record.partition(), record.offset());
             return null;
         }
         try {
-            return serde.deserialize(record.value());
+            return topics.get(record.topic()).decoder().apply(record.value());
         } catch (RuntimeException e) {
             if (SchemaRegistryException.isTransient(e)) {
                 throw e;
@@ -200,6 +205,20 @@ public final class StatusInbox implements AutoCloseable {
                     record.offset(), e.getMessage());
             return null;
         }
+    }
+
+    private static Map<InboxOutcome, Counter> counters(MeterRegistry meters, String name, String subject,
+                                                       InboxOutcome notApplicable) {
+        Map<InboxOutcome, Counter> counters = new EnumMap<>(InboxOutcome.class);
+        for (InboxOutcome outcome : InboxOutcome.values()) {
+            if (outcome != notApplicable) {
+                counters.put(outcome, Counter.builder(name)
+                        .description(subject + " status events by what became of them")
+                        .tag("outcome", outcome.tag())
+                        .register(meters));
+            }
+        }
+        return counters;
     }
 
     private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<String, byte[]> records) {

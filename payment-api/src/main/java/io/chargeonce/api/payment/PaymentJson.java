@@ -29,11 +29,16 @@ public final class PaymentJson {
         body.put("amount", request.amountMinor());
         body.put("currency", request.currency());
         body.put("createdAt", createdAt.toString());
-        return write(body);
+        return render(body);
     }
 
-    /** Body of {@code GET /payments/{id}}. */
+    /** Body of {@code GET /payments/{id}} without its refunds. */
     public static byte[] view(Payment payment) {
+        return render(fields(payment));
+    }
+
+    /** The fields of a payment's view, in order, for views that add to them. */
+    public static Map<String, Object> fields(Payment payment) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("paymentId", payment.id().toString());
         body.put("status", payment.status().name());
@@ -45,14 +50,15 @@ public final class PaymentJson {
         body.put("currency", payment.currency());
         body.put("createdAt", payment.createdAt().toString());
         body.put("updatedAt", payment.updatedAt().toString());
-        return write(body);
+        return body;
     }
 
-    private static byte[] write(Map<String, Object> body) {
+    /** Renders a body of strings, numbers, lists and maps. */
+    public static byte[] render(Map<String, Object> body) {
         try {
             return JSON.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a map of strings and numbers always renders", e);
+            throw new IllegalStateException("a map of strings, numbers, lists and maps always renders", e);
         }
     }
 }

@@ -16,13 +16,14 @@ import java.util.Set;
  *   <li>CONFIRMED and FAILED are terminal: nothing moves them, not even to themselves.</li>
  * </ul>
  */
-public enum PaymentState {
+public enum PaymentState implements Lifecycle<PaymentState> {
     PENDING,
     CONFIRMED,
     FAILED,
     NEEDS_ATTENTION;
 
     /** True if a payment in this state may take {@code next}. */
+    @Override
     public boolean canMoveTo(PaymentState next) {
         return successors().contains(next);
     }

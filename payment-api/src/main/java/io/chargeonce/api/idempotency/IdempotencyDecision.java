@@ -1,12 +1,12 @@
-package io.chargeonce.api.payment;
+package io.chargeonce.api.idempotency;
 
-/** What a {@code POST /payments} with an Idempotency-Key turned out to be. */
+/** What a keyed {@code POST} (a payment or a refund) with an Idempotency-Key turned out to be. */
 public enum IdempotencyDecision {
-    /** First request with this key: a payment was created. */
+    /** First request with this key: a payment or refund was created. */
     NEW("new"),
     /** Same key, same request: the stored response is replayed, nothing is created. */
     REPLAYED("replayed"),
-    /** Same key, different request: refused, nothing is created. */
+    /** Same key, different request (or another payment): refused, nothing is created. */
     CONFLICT("conflict"),
     /** A concurrent request with this key has not committed yet: retry later. */
     IN_PROGRESS("in_progress");

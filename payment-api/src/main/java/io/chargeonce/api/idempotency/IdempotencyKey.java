@@ -1,4 +1,4 @@
-package io.chargeonce.api.payment;
+package io.chargeonce.api.idempotency;
 
 import java.util.Optional;
 
