@@ -12,6 +12,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -50,6 +51,7 @@ import java.util.random.RandomGenerator;
 public final class PaymentProcessor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PaymentProcessor.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration TOPIC_METADATA_PATIENCE = Duration.ofSeconds(30);
 
     private final ProcessorConfig config;
     private final PaymentGateway gateway;
@@ -153,19 +155,37 @@ public final class PaymentProcessor implements AutoCloseable {
     private void requireCoPartitioned(Admin admin) {
         String payments = config.topics().paymentRequests().name();
         String refunds = config.topics().refundRequests().name();
-        Map<String, TopicDescription> described;
-        try {
-            described = admin.describeTopics(List.of(payments, refunds)).allTopicNames().get();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot describe " + payments + " and " + refunds + ": " + e.getCause().getMessage(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while describing the request topics", e);
-        }
+        Map<String, TopicDescription> described = describe(admin, List.of(payments, refunds));
         coPartitioningProblem(payments, described.get(payments).partitions().size(),
                 refunds, described.get(refunds).partitions().size()).ifPresent(problem -> {
                     throw new IllegalStateException(problem);
                 });
+    }
+
+    /**
+     * Describes freshly created topics: the broker answers "unknown topic" until their metadata has
+     * propagated, so that answer is retried for up to {@link #TOPIC_METADATA_PATIENCE} (start-up only).
+     */
+    private static Map<String, TopicDescription> describe(Admin admin, List<String> names) {
+        long deadline = System.nanoTime() + TOPIC_METADATA_PATIENCE.toNanos();
+        while (true) {
+            try {
+                return admin.describeTopics(names).allTopicNames().get();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("cannot describe " + names + ": " + e.getCause().getMessage(), e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while describing " + names, e);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while describing " + names, e);
+            }
+        }
     }
 
     /** Why the two request topics are not co-partitioned, or empty if they are. */
