@@ -142,4 +142,35 @@ class HttpPaymentGatewayTest {
             assertThat(await(nowhere.lookup("chargeonce-pay-g7"))).isInstanceOf(ChargeOutcome.Unknown.class);
         }
     }
+
+    @Test
+    void refundAgainstTheSimulatorIsMadeOnceUnderItsKeyAndRefusalsAreStoredAnswers() {
+        ChargeOutcome.Succeeded charge = (ChargeOutcome.Succeeded) await(gateway.charge(command("pay-g9", "cus_g9", 500)));
+        RefundCommand refund = new RefundCommand(IdempotencyKeys.forRefund("rf-g9"), "rf-g9", "pay-g9", "merchant-7",
+                charge.chargeId(), 300, "USD", "requested_by_customer");
+
+        RefundOutcome first = awaitRefund(gateway.refund(refund, null));
+        RefundOutcome again = awaitRefund(gateway.refund(refund, null));
+        RefundOutcome lookedUp = awaitRefund(gateway.lookupRefund(refund.idempotencyKey(), null));
+        RefundCommand tooMuch = new RefundCommand(IdempotencyKeys.forRefund("rf-g9b"), "rf-g9b", "pay-g9", "merchant-7",
+                charge.chargeId(), 300, "USD", null);
+        RefundOutcome refused = awaitRefund(gateway.refund(tooMuch, null));
+
+        assertThat(first).isInstanceOf(RefundOutcome.Succeeded.class).isEqualTo(again).isEqualTo(lookedUp);
+        assertThat(refused).isInstanceOfSatisfying(RefundOutcome.Refused.class,
+                r -> assertThat(r.code()).isEqualTo("amount_too_large"));
+        assertThat(awaitRefund(gateway.lookupRefund(tooMuch.idempotencyKey(), null))).isInstanceOfSatisfying(
+                RefundOutcome.Refused.class, r -> assertThat(r.code()).isEqualTo("amount_too_large"));
+        assertThat(awaitRefund(gateway.lookupRefund(IdempotencyKeys.forRefund("rf-never"), null))).isEqualTo(new RefundOutcome.NotFound());
+        assertThat(provider.refunds()).singleElement().satisfies(made -> {
+            assertThat(made.idempotencyKey()).isEqualTo("chargeonce-refund-rf-g9");
+            assertThat(made.refundId()).isEqualTo("rf-g9");
+            assertThat(made.amount()).isEqualTo(300);
+            assertThat(made.id()).isEqualTo(((RefundOutcome.Succeeded) first).providerRefundId());
+        });
+    }
+
+    private static RefundOutcome awaitRefund(CompletableFuture<RefundOutcome> call) {
+        return call.orTimeout(WAIT.toMillis(), TimeUnit.MILLISECONDS).join();
+    }
 }
