@@ -7,6 +7,9 @@ import io.chargeonce.events.PaymentFailed;
 import io.chargeonce.events.PaymentRequested;
 import io.chargeonce.events.PaymentStatus;
 import io.chargeonce.events.PaymentStatusChanged;
+import io.chargeonce.events.RefundRequested;
+import io.chargeonce.events.RefundSettled;
+import io.chargeonce.events.RefundStatus;
 import io.chargeonce.processor.ledger.LedgerEntry;
 import io.chargeonce.processor.ledger.LedgerEntrySerde;
 import io.chargeonce.processor.ledger.PaymentLedger;
@@ -229,6 +232,37 @@ class PaymentProcessorIntegrationTest {
         // The second instance never received these requests: every result came from its re-drives.
         assertThat(meters.find(ProcessorMetrics.RECONCILE_ATTEMPTS).counter().count()).isGreaterThanOrEqualTo(5);
         assertThat(meters.find(ProcessorMetrics.LEDGER).counters()).isEmpty();
+    }
+
+    @Test
+    void aConfirmedPaymentIsRefundedOnceAtTheProviderWithOneCommittedResult() {
+        provider.setFaults(ProviderFaults.none().withDropResponseRate(0.5).withSeed(11));
+        startProcessor(config("refund").build(), new SimpleMeterRegistry());
+        PaymentRequested payment = SampleRequests.request("pay-" + run + "-refunded");
+        send(payment);
+        TopicReader<PaymentConfirmed> confirmed = committedReader(topics.paymentConfirmed().name(), serdes.confirmed());
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(confirmed.poll()).hasSize(1));
+
+        RefundRequested refund = SampleRequests.refund("rf-" + run, payment.getPaymentId(), 500);
+        Headers headers = TopologyHarness.headers(refund.getEventId());
+        byte[] value = serdes.refundRequests().serialize(refund);
+        producer.send(new ProducerRecord<>(topics.refundRequests().name(), null,
+                payment.getPaymentId().getBytes(StandardCharsets.UTF_8), value, headers));
+        producer.send(new ProducerRecord<>(topics.refundRequests().name(), null,   // relay redelivery
+                payment.getPaymentId().getBytes(StandardCharsets.UTF_8), value, headers));
+        producer.flush();
+
+        // Expected committed state: one SUCCEEDED RefundSettled, and the provider made exactly one refund.
+        TopicReader<RefundSettled> results = committedReader(topics.refundResults().name(), serdes.refundResults());
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(results.poll()).singleElement().satisfies(r -> {
+            assertThat(r.value().getStatus()).isEqualTo(RefundStatus.SUCCEEDED);
+            assertThat(r.value().getRefundId()).isEqualTo(refund.getRefundId());
+        }));
+        assertThat(provider.refunds()).singleElement().satisfies(made -> {
+            assertThat(made.idempotencyKey()).isEqualTo("chargeonce-refund-" + refund.getRefundId());
+            assertThat(made.amount()).isEqualTo(500);
+            assertThat(made.id()).isEqualTo(results.poll().getFirst().value().getProviderRefundId());
+        });
     }
 
     @Test
