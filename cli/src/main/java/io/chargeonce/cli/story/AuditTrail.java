@@ -25,12 +25,10 @@ final class AuditTrail {
     }
 
     List<AuditEntry> of(String paymentId) {
-        UUID id;
-        try {
-            id = UUID.fromString(paymentId);
-        } catch (IllegalArgumentException notAUuid) {
-            return List.of();
-        }
+        return Database.uuid(paymentId).map(this::of).orElse(List.of());
+    }
+
+    private List<AuditEntry> of(UUID id) {
         try (Connection connection = database.connect()) {
             if (!Database.hasTable(connection, TABLE)) {
                 return List.of();

@@ -153,7 +153,7 @@ public final class FactsReader {
                         || chargeIds.contains(r.chargeId()))
                 .toList();
         List<AuditEntry> auditTrail = new AuditTrail(database).of(paymentId);
-        Optional<Intent> intent = new Intents(sources.jdbcUrl(), sources.jdbcUser(), sources.jdbcPassword()).find(paymentId);
+        Optional<Intent> intent = new Intents(database).find(paymentId);
         log.info("story of payment {} read in {} ms: intent {}, {} request records, {} status events, {} results, "
                         + "{} dead letters, {} provider charges; {} refunds, {} refund request records, {} refund status events, "
                         + "{} refund results, {} provider refunds, {} audit rows", paymentId,

@@ -1,14 +1,12 @@
 package io.chargeonce.cli.story;
 
+import io.chargeonce.cli.verify.Database;
 import io.chargeonce.events.PaymentStatus;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -20,26 +18,19 @@ import java.util.UUID;
  */
 final class Intents {
 
-    private final String jdbcUrl;
-    private final String user;
-    private final String password;
+    private final Database database;
 
-    Intents(String jdbcUrl, String user, String password) {
-        this.jdbcUrl = jdbcUrl;
-        this.user = user;
-        this.password = password;
+    Intents(Database database) {
+        this.database = database;
     }
 
     /** Empty if there is no such payment, including ids that are not UUIDs (payment ids always are). */
     Optional<Intent> find(String paymentId) {
-        UUID id;
-        try {
-            id = UUID.fromString(paymentId);
-        } catch (IllegalArgumentException notAUuid) {
-            return Optional.empty();
-        }
-        try (Connection connection = DriverManager.getConnection(jdbcUrl, user, password)) {
-            connection.setReadOnly(true);
+        return Database.uuid(paymentId).flatMap(id -> find(paymentId, id));
+    }
+
+    private Optional<Intent> find(String paymentId, UUID id) {
+        try (Connection connection = database.connect()) {
             try (PreparedStatement select = connection.prepareStatement(
                     "SELECT merchant_id, order_id, amount_minor, currency,"
                             + " COALESCE(idempotency_key, released_idempotency_key) AS idempotency_key, status, reason,"
@@ -53,16 +44,12 @@ final class Intents {
                     return Optional.of(new Intent(paymentId, row.getString("merchant_id"), row.getString("order_id"),
                             row.getLong("amount_minor"), row.getString("currency"), Intent.prefixOf(key), key.length(),
                             PaymentStatus.valueOf(row.getString("status")), row.getString("reason"),
-                            row.getString("provider_charge_id"), instant(row.getTimestamp("created_at")),
-                            instant(row.getTimestamp("updated_at"))));
+                            row.getString("provider_charge_id"), Database.instant(row.getTimestamp("created_at")),
+                            Database.instant(row.getTimestamp("updated_at"))));
                 }
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("could not read payment-api's payments at " + jdbcUrl + ": " + e.getMessage(), e);
+            throw database.failure("payments", e);
         }
-    }
-
-    private static Instant instant(Timestamp timestamp) {
-        return timestamp == null ? null : timestamp.toInstant();
     }
 }

@@ -7,6 +7,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
 
 /**
  * payment-api's Postgres database as the verifier and the story read it: plain JDBC, read-only
@@ -41,6 +43,15 @@ public record Database(String jdbcUrl, String user, String password) {
     /** A failure that names the database and what was being read, never a row. */
     public IllegalStateException failure(String what, SQLException e) {
         return new IllegalStateException("could not read payment-api's " + what + " at " + jdbcUrl + ": " + e.getMessage(), e);
+    }
+
+    /** A payment or refund id as the tables key it; empty for a text that is not a UUID (no row can have it). */
+    public static Optional<UUID> uuid(String id) {
+        try {
+            return Optional.of(UUID.fromString(id));
+        } catch (IllegalArgumentException notAUuid) {
+            return Optional.empty();
+        }
     }
 
     public static Instant instant(Timestamp timestamp) {

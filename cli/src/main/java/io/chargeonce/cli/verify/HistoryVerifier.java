@@ -127,14 +127,8 @@ public final class HistoryVerifier {
         }
 
         private static boolean legalOrder(List<StatusEvent> events) {
-            PaymentStatus state = PaymentStatus.PENDING;
-            for (StatusEvent event : events) {
-                if (!StatusOrder.legal(state, event.status())) {
-                    return false;
-                }
-                state = event.status();
-            }
-            return true;
+            return StatusOrder.legalOrder(PaymentStatus.PENDING, events.stream().map(StatusEvent::status).toList(),
+                    StatusOrder::legal);
         }
 
         private boolean resultContradictsStatus(String paymentId) {

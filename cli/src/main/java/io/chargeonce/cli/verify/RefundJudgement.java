@@ -135,14 +135,8 @@ final class RefundJudgement {
     }
 
     private static boolean legalOrder(List<StatusEvent> events) {
-        RefundStatus state = RefundStatus.PENDING;
-        for (StatusEvent event : events) {
-            if (!StatusOrder.legal(state, event.status())) {
-                return false;
-            }
-            state = event.status();
-        }
-        return true;
+        return StatusOrder.legalOrder(RefundStatus.PENDING, events.stream().map(StatusEvent::status).toList(),
+                StatusOrder::legal);
     }
 
     private boolean fromAConfirmedCharge(ProviderLedger.Refund refund) {

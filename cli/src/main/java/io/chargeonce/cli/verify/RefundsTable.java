@@ -37,13 +37,9 @@ public final class RefundsTable {
 
     /** One payment's refunds, oldest first; none for an id that is not a UUID (payment ids always are). */
     public List<Refund> ofPayment(String paymentId) {
-        UUID id;
-        try {
-            id = UUID.fromString(paymentId);
-        } catch (IllegalArgumentException notAUuid) {
-            return List.of();
-        }
-        return select("SELECT " + COLUMNS + " FROM " + TABLE + " WHERE payment_id = ? ORDER BY created_at, id", id);
+        return Database.uuid(paymentId)
+                .map(id -> select("SELECT " + COLUMNS + " FROM " + TABLE + " WHERE payment_id = ? ORDER BY created_at, id", id))
+                .orElse(List.of());
     }
 
     long pending() {

@@ -4,7 +4,9 @@ import io.chargeonce.events.PaymentStatus;
 import io.chargeonce.events.RefundStatus;
 
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
+import java.util.function.BiPredicate;
 
 /**
  * The legal life of a payment, written down here independently of payment-api's own state machine,
@@ -28,6 +30,18 @@ final class StatusOrder {
             case PENDING, NEEDS_ATTENTION -> true;
             case SUCCEEDED, FAILED -> false;
         };
+    }
+
+    /** Whether {@code statuses}, in order, are legal moves from the state every payment and refund is born in. */
+    static <S> boolean legalOrder(S born, List<S> statuses, BiPredicate<S, S> legal) {
+        S state = born;
+        for (S status : statuses) {
+            if (!legal.test(state, status)) {
+                return false;
+            }
+            state = status;
+        }
+        return true;
     }
 
     private static Set<PaymentStatus> successors(PaymentStatus from) {
