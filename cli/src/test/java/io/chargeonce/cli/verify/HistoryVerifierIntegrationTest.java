@@ -8,6 +8,9 @@ import io.chargeonce.cli.verify.TopicReader.Isolation;
 import io.chargeonce.events.PaymentConfirmed;
 import io.chargeonce.events.PaymentStatus;
 import io.chargeonce.events.PaymentStatusChanged;
+import io.chargeonce.events.RefundSettled;
+import io.chargeonce.events.RefundStatus;
+import io.chargeonce.events.RefundStatusChanged;
 import io.chargeonce.schemas.AvroSerde;
 import io.chargeonce.schemas.EventHeaders;
 import io.chargeonce.schemas.SchemaRegistryClient;
@@ -46,7 +49,9 @@ import static org.awaitility.Awaitility.await;
  * <p>Planted, and expected: a second committed confirmed result for the first confirmed payment
  * (DUPLICATE_RESULT names it); a confirmed result for the second one in an aborted transaction
  * (invisible to {@code read_committed}: not a duplicate, counted as one aborted record); a status
- * event for a payment nobody accepted (RESULT_WITHOUT_INTENT names it). Last, with the processor
+ * event for a payment nobody accepted (RESULT_WITHOUT_INTENT names it); a refund status event for a
+ * refund nobody asked for (REFUND_WITHOUT_INTENT names it and its payment) and its result in an
+ * aborted transaction (invisible: counted as one aborted refund result). Last, with the processor
  * stopped, a new payment keeps the backlog open and, judged as drained, is named as stuck.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -117,17 +122,24 @@ class HistoryVerifierIntegrationTest {
     @Order(2)
     void violationsPlantedInTheRealTopicsAreNamedByTheLibraryAndTheCommand() throws Exception {
         String ghost = UUID.randomUUID().toString();
+        String ghostRefund = UUID.randomUUID().toString();
         try (SchemaRegistryClient registry = new SchemaRegistryClient(stack.sandbox().registry().url());
              KafkaProducer<byte[], byte[]> producer = producer("verify-planter-" + UUID.randomUUID())) {
             AvroSerde<PaymentConfirmed> confirmed = AvroSerde.forTopic(stack.topics().paymentConfirmed(), registry);
             AvroSerde<PaymentStatusChanged> status = AvroSerde.forTopic(stack.topics().paymentStatus(), registry);
+            AvroSerde<RefundStatusChanged> refundStatus = AvroSerde.forTopic(stack.topics().refundStatus(), registry);
+            AvroSerde<RefundSettled> refundSettled = AvroSerde.forTopic(stack.topics().refundResults(), registry);
             producer.initTransactions();
             producer.beginTransaction();
             producer.send(record(stack.topics().paymentConfirmed().name(), paid, confirmed.serialize(confirmation(paid))));
             producer.send(record(stack.topics().paymentStatus().name(), ghost, status.serialize(statusChange(ghost))));
+            producer.send(record(stack.topics().refundStatus().name(), paid,
+                    refundStatus.serialize(refundStatusChange(ghostRefund, paid))));
             producer.commitTransaction();
             producer.beginTransaction();
             producer.send(record(stack.topics().paymentConfirmed().name(), alsoPaid, confirmed.serialize(confirmation(alsoPaid))));
+            producer.send(record(stack.topics().refundResults().name(), paid,
+                    refundSettled.serialize(refundSettled(ghostRefund, paid))));
             producer.flush();
             producer.abortTransaction();
         }
@@ -135,7 +147,12 @@ class HistoryVerifierIntegrationTest {
         Verdict verdict = verifier.verify(reader.read());
 
         assertThat(verdict.violations()).extracting(Violation::invariant)
-                .containsExactlyInAnyOrder(Invariant.DUPLICATE_RESULT, Invariant.RESULT_WITHOUT_INTENT);
+                .containsExactlyInAnyOrder(Invariant.DUPLICATE_RESULT, Invariant.RESULT_WITHOUT_INTENT,
+                        Invariant.REFUND_WITHOUT_INTENT);
+        assertThat(verdict.violation(Invariant.REFUND_WITHOUT_INTENT).orElseThrow().paymentIds())
+                .containsExactly("refund " + ghostRefund + " of payment " + paid);
+        assertThat(verdict.statistics().refunds().abortedResultRecords()).isEqualTo(1);
+        assertThat(verdict.statistics().refunds().results()).as("the aborted refund result is invisible").isZero();
         assertThat(verdict.violation(Invariant.DUPLICATE_RESULT).orElseThrow().paymentIds())
                 .as("the aborted confirmation of %s never reached read_committed", alsoPaid).containsExactly(paid);
         assertThat(verdict.violation(Invariant.RESULT_WITHOUT_INTENT).orElseThrow().paymentIds()).containsExactly(ghost);
@@ -147,8 +164,9 @@ class HistoryVerifierIntegrationTest {
                 "--provider-url", stack.sandbox().provider().url(),
                 "--await-drained", "10");
         assertThat(run.exit()).as("verify's exit code; output:%n%s", run.output()).isEqualTo(1);
-        assertThat(run.output()).contains("violations=2", "VIOLATED DUPLICATE_RESULT (1)", paid,
-                "VIOLATED RESULT_WITHOUT_INTENT (1)", ghost);
+        assertThat(run.output()).contains("violations=3", "VIOLATED DUPLICATE_RESULT (1)", paid,
+                "VIOLATED RESULT_WITHOUT_INTENT (1)", ghost, "VIOLATED REFUND_WITHOUT_INTENT (1)",
+                "refunds: refund " + ghostRefund + " of payment " + paid);
     }
 
     @Test
@@ -185,6 +203,19 @@ class HistoryVerifierIntegrationTest {
         return PaymentStatusChanged.newBuilder().setEventId(UUID.randomUUID().toString()).setPaymentId(paymentId)
                 .setMerchantId(stack.merchantId()).setStatus(PaymentStatus.CONFIRMED).setAttempt(1)
                 .setOccurredAt(Instant.now()).build();
+    }
+
+    private static RefundStatusChanged refundStatusChange(String refundId, String paymentId) {
+        return RefundStatusChanged.newBuilder().setEventId(UUID.randomUUID().toString()).setRefundId(refundId)
+                .setPaymentId(paymentId).setMerchantId(stack.merchantId()).setStatus(RefundStatus.PENDING).setAttempt(1)
+                .setOccurredAt(Instant.now()).build();
+    }
+
+    private static RefundSettled refundSettled(String refundId, String paymentId) {
+        return RefundSettled.newBuilder().setEventId(UUID.randomUUID().toString()).setRefundId(refundId)
+                .setPaymentId(paymentId).setMerchantId(stack.merchantId()).setAmountMinor(100).setCurrency("EUR")
+                .setStatus(RefundStatus.SUCCEEDED).setProviderRefundId("re_planted").setAttempts(1)
+                .setSettledAt(Instant.now()).build();
     }
 
     private static ProducerRecord<byte[], byte[]> record(String topic, String key, byte[] value) {
