@@ -1,6 +1,8 @@
 package io.chargeonce.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.chargeonce.events.PaymentStatus;
+import io.chargeonce.events.PaymentStatusChanged;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -10,15 +12,18 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 
 import static io.chargeonce.api.ApiFixture.KEY_A;
 import static io.chargeonce.api.ApiFixture.body;
 import static io.chargeonce.api.ApiFixture.newKey;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
- * Idempotency keys expire {@code idempotencyKeyTtl} after their payment was created: before, the
- * same merchant + key replays (or is refused for another request); after, it is a new payment. The
+ * Idempotency keys expire {@code idempotencyKeyTtl} after their payment (or refund) was created:
+ * before, the same merchant + key replays (or is refused for another request); after, it is a new
+ * payment (or refund). The
  * API's clock is moved by the test, never waited for; each test uses its own keys and only moves
  * the clock forward, so the tests do not depend on their order.
  */
@@ -107,6 +112,40 @@ class IdempotencyKeyExpiryTest {
         assertThat(accepted).extracting(r -> fixture.json(r).get("paymentId").asText()).containsOnly(secondId);
         assertThat(secondId).isNotEqualTo(firstId);
         assertThat(keyHolders(key)).containsExactlyInAnyOrder(firstId + " released", secondId + " live");
+    }
+
+    @Test
+    void aRefundKeyExpiresLikeAPaymentKeyAndTheOldRefundStaysReadable() throws SQLException {
+        String paymentId = fixture.json(fixture.post(KEY_A, newKey(), body("ord-refund-ttl", 1000, "USD")))
+                .get("paymentId").asText();
+        fixture.publish(fixture.topics.paymentStatus(), paymentId, PaymentStatusChanged.newBuilder()
+                .setEventId(UUID.randomUUID().toString()).setPaymentId(paymentId).setMerchantId(fixture.merchantA)
+                .setStatus(PaymentStatus.CONFIRMED).setProviderChargeId("ch_ttl").setAttempt(1)
+                .setOccurredAt(clock.instant()).build());
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(fixture.json(
+                fixture.get(KEY_A, "/payments/" + paymentId)).get("status").asText()).isEqualTo("CONFIRMED"));
+        String key = newKey();
+        String path = "/payments/" + paymentId + "/refunds";
+        var first = fixture.post(KEY_A, path, key, "{\"amount\":100}");
+
+        clock.advance(TTL.minusMillis(1));
+        var justBefore = fixture.post(KEY_A, path, key, "{\"amount\":100}");
+        clock.advance(Duration.ofMillis(1));
+        var after = fixture.post(KEY_A, path, key, "{\"amount\":100}");
+
+        assertThat(first.statusCode()).isEqualTo(202);
+        assertThat(justBefore.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(justBefore.body()).isEqualTo(first.body());
+        assertThat(after.statusCode()).isEqualTo(202);
+        assertThat(after.headers().firstValue("Idempotent-Replayed")).isEmpty();
+        String firstId = fixture.json(first).get("refundId").asText();
+        String secondId = fixture.json(after).get("refundId").asText();
+        assertThat(secondId).isNotEqualTo(firstId);
+        assertThat(fixture.get(KEY_A, path + "/" + firstId).statusCode()).isEqualTo(200);
+        assertThat(fixture.query("""
+                SELECT id || CASE WHEN idempotency_key IS NULL THEN ' released' ELSE ' live' END
+                FROM refunds WHERE merchant_id = ?::uuid AND ? IN (idempotency_key, released_idempotency_key)""",
+                fixture.merchantA, key)).containsExactlyInAnyOrder(firstId + " released", secondId + " live");
     }
 
     /** Every payment of merchant A that holds or held {@code key}: "id live" or "id released". */

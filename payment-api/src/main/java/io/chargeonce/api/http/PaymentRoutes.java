@@ -6,6 +6,7 @@ import io.chargeonce.api.history.HistoryJson;
 import io.chargeonce.api.history.PaymentHistory;
 import io.chargeonce.api.idempotency.IdempotencyKey;
 import io.chargeonce.api.idempotency.IntakeResult;
+import io.chargeonce.api.payment.ParsedBody;
 import io.chargeonce.api.payment.Payment;
 import io.chargeonce.api.payment.PaymentIntake;
 import io.chargeonce.api.payment.PaymentRequestParser;
@@ -94,13 +95,7 @@ public final class PaymentRoutes {
         IdempotencyKey key = idempotencyKey(ctx, "payment");
         // Javalin enforces the body limit while reading and answers 413 through frameworkError.
         byte[] body = ctx.bodyAsBytes();
-        var request = switch (parser.parse(body)) {
-            case PaymentRequestParser.Valid valid -> valid.request();
-            case PaymentRequestParser.Invalid invalid -> throw new ApiException(400, "invalid_request",
-                    "the payment request has invalid fields; see details", invalid.errors(), Map.of());
-            case PaymentRequestParser.Malformed malformed -> throw new ApiException(400, "malformed_json",
-                    malformed.reason());
-        };
+        var request = requestOf(parser.parse(body), "payment");
         IntakeResult result = intake.submit(merchant, key, request, traces.continueOrStart(ctx.header("traceparent")));
         sendKeyed(ctx, result, "/payments/" + result.id(), "payment");
     }
@@ -132,6 +127,16 @@ public final class PaymentRoutes {
             throw notFound();
         }
         return UUID.fromString(raw);
+    }
+
+    /** The request in a parsed body, or the 400 saying what is wrong with it. */
+    static <T> T requestOf(ParsedBody<T> parsed, String subject) {
+        return switch (parsed) {
+            case ParsedBody.Valid<T> valid -> valid.request();
+            case ParsedBody.Invalid<T> invalid -> throw new ApiException(400, "invalid_request",
+                    "the " + subject + " request has invalid fields; see details", invalid.errors(), Map.of());
+            case ParsedBody.Malformed<T> malformed -> throw new ApiException(400, "malformed_json", malformed.reason());
+        };
     }
 
     /** @param subject what one key creates: "payment" or "refund" */

@@ -50,13 +50,7 @@ public final class RefundRoutes {
         Merchant merchant = PaymentRoutes.merchant(ctx);
         UUID paymentId = PaymentRoutes.pathId(ctx, "paymentId");
         var key = PaymentRoutes.idempotencyKey(ctx, "refund");
-        var request = switch (parser.parse(ctx.bodyAsBytes())) {
-            case RefundRequestParser.Valid valid -> valid.request();
-            case RefundRequestParser.Invalid invalid -> throw new ApiException(400, "invalid_request",
-                    "the refund request has invalid fields; see details", invalid.errors(), Map.of());
-            case RefundRequestParser.Malformed malformed -> throw new ApiException(400, "malformed_json",
-                    malformed.reason());
-        };
+        var request = PaymentRoutes.requestOf(parser.parse(ctx.bodyAsBytes()), "refund");
         var outcome = intake.submit(merchant, key, paymentId, request, traces.continueOrStart(ctx.header("traceparent")));
         switch (outcome) {
             case RefundOutcome.Keyed keyed -> PaymentRoutes.sendKeyed(ctx, keyed.result(),

@@ -21,40 +21,21 @@ public final class PaymentRequestParser {
 
     private static final Set<String> FIELDS = Set.of("orderId", "customerId", "amount", "currency");
 
-    /** What came out of a body. */
-    public sealed interface Result {
-    }
-
-    /** The body is a valid payment request. */
-    public record Valid(PaymentRequest request) implements Result {
-    }
-
-    /** The body is JSON but some fields are wrong; one error per bad field. */
-    public record Invalid(List<FieldError> errors) implements Result {
-        public Invalid {
-            errors = List.copyOf(errors);
-        }
-    }
-
-    /** The body is not a JSON object at all. */
-    public record Malformed(String reason) implements Result {
-    }
-
-    public Result parse(byte[] body) {
+    public ParsedBody<PaymentRequest> parse(byte[] body) {
         List<FieldError> errors = new ArrayList<>();
         JsonNode root;
         try {
             root = StrictJson.object(body, FIELDS, false, errors);
         } catch (StrictJson.NotAnObject e) {
-            return new Malformed(e.getMessage());
+            return new ParsedBody.Malformed<>(e.getMessage());
         }
         String orderId = StrictJson.text(root, "orderId", MAX_ID_LENGTH, true, errors);
         String customerId = StrictJson.text(root, "customerId", MAX_ID_LENGTH, true, errors);
         Long amount = StrictJson.amount(root, true, errors);
         String currency = currency(root, errors);
         return errors.isEmpty()
-                ? new Valid(new PaymentRequest(orderId, customerId, amount, currency))
-                : new Invalid(errors);
+                ? new ParsedBody.Valid<>(new PaymentRequest(orderId, customerId, amount, currency))
+                : new ParsedBody.Invalid<>(errors);
     }
 
     private static String currency(JsonNode root, List<FieldError> errors) {

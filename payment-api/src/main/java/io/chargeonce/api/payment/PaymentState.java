@@ -22,17 +22,8 @@ public enum PaymentState implements Lifecycle<PaymentState> {
     FAILED,
     NEEDS_ATTENTION;
 
-    /** True if a payment in this state may take {@code next}. */
     @Override
-    public boolean canMoveTo(PaymentState next) {
-        return successors().contains(next);
-    }
-
-    public boolean isTerminal() {
-        return successors().isEmpty();
-    }
-
-    private Set<PaymentState> successors() {
+    public Set<PaymentState> successors() {
         return switch (this) {
             case PENDING -> EnumSet.allOf(PaymentState.class);
             case NEEDS_ATTENTION -> EnumSet.allOf(PaymentState.class);

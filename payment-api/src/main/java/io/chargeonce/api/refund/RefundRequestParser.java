@@ -2,6 +2,7 @@ package io.chargeonce.api.refund;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chargeonce.api.payment.FieldError;
+import io.chargeonce.api.payment.ParsedBody;
 import io.chargeonce.api.payment.StrictJson;
 
 import java.util.ArrayList;
@@ -20,35 +21,16 @@ public final class RefundRequestParser {
 
     private static final Set<String> FIELDS = Set.of("amount", "reason");
 
-    /** What came out of a body. */
-    public sealed interface Result {
-    }
-
-    /** The body is a valid refund request. */
-    public record Valid(RefundRequest request) implements Result {
-    }
-
-    /** The body is JSON but some fields are wrong; one error per bad field. */
-    public record Invalid(List<FieldError> errors) implements Result {
-        public Invalid {
-            errors = List.copyOf(errors);
-        }
-    }
-
-    /** The body is not a JSON object at all. */
-    public record Malformed(String reason) implements Result {
-    }
-
-    public Result parse(byte[] body) {
+    public ParsedBody<RefundRequest> parse(byte[] body) {
         List<FieldError> errors = new ArrayList<>();
         JsonNode root;
         try {
             root = StrictJson.object(body, FIELDS, true, errors);
         } catch (StrictJson.NotAnObject e) {
-            return new Malformed(e.getMessage());
+            return new ParsedBody.Malformed<>(e.getMessage());
         }
         Long amount = StrictJson.amount(root, false, errors);
         String reason = StrictJson.text(root, "reason", MAX_REASON_LENGTH, false, errors);
-        return errors.isEmpty() ? new Valid(new RefundRequest(amount, reason)) : new Invalid(errors);
+        return errors.isEmpty() ? new ParsedBody.Valid<>(new RefundRequest(amount, reason)) : new ParsedBody.Invalid<>(errors);
     }
 }

@@ -25,21 +25,13 @@ public enum RefundState implements Lifecycle<RefundState> {
     FAILED,
     NEEDS_ATTENTION;
 
-    @Override
-    public boolean canMoveTo(RefundState next) {
-        return successors().contains(next);
-    }
-
-    public boolean isTerminal() {
-        return successors().isEmpty();
-    }
-
     /** Whether a refund in this state counts against what is left to refund of its payment. */
     public boolean holdsAmount() {
         return this != FAILED;
     }
 
-    private Set<RefundState> successors() {
+    @Override
+    public Set<RefundState> successors() {
         return switch (this) {
             case PENDING, NEEDS_ATTENTION -> EnumSet.allOf(RefundState.class);
             case SUCCEEDED, FAILED -> EnumSet.noneOf(RefundState.class);

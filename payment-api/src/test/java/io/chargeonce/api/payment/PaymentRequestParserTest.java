@@ -15,7 +15,7 @@ class PaymentRequestParserTest {
         var result = parse("""
                 {"orderId":"ord-1","customerId":"cus_1","amount":1050,"currency":"eur"}""");
 
-        assertThat(result).isEqualTo(new PaymentRequestParser.Valid(new PaymentRequest("ord-1", "cus_1", 1050, "EUR")));
+        assertThat(result).isEqualTo(new ParsedBody.Valid<>(new PaymentRequest("ord-1", "cus_1", 1050, "EUR")));
     }
 
     @Test
@@ -23,8 +23,8 @@ class PaymentRequestParserTest {
         var result = parse("""
                 {"customerId":42,"amount":-5,"currency":"ABC","capture":false}""");
 
-        assertThat(result).isInstanceOfSatisfying(PaymentRequestParser.Invalid.class, invalid ->
-                assertThat(invalid.errors()).extracting(FieldError::field)
+        assertThat(result).isInstanceOfSatisfying(ParsedBody.Invalid.class, invalid ->
+                assertThat(((ParsedBody.Invalid<?>) invalid).errors()).extracting(FieldError::field)
                         .containsExactlyInAnyOrder("orderId", "customerId", "amount", "currency", "capture"));
     }
 
@@ -32,8 +32,8 @@ class PaymentRequestParserTest {
     void refusesFractionalStringAndOversizedAmounts() {
         for (String amount : new String[]{"10.5", "\"1050\"", "1e3", "99999999999999999999", "0"}) {
             var result = parse("{\"orderId\":\"o\",\"customerId\":\"c\",\"amount\":" + amount + ",\"currency\":\"USD\"}");
-            assertThat(result).as(amount).isInstanceOfSatisfying(PaymentRequestParser.Invalid.class, invalid ->
-                    assertThat(invalid.errors()).extracting(FieldError::field).containsExactly("amount"));
+            assertThat(result).as(amount).isInstanceOfSatisfying(ParsedBody.Invalid.class, invalid ->
+                    assertThat(((ParsedBody.Invalid<?>) invalid).errors()).extracting(FieldError::field).containsExactly("amount"));
         }
     }
 
@@ -41,8 +41,8 @@ class PaymentRequestParserTest {
     void refusesBlankOverlongAndControlCharacterIds() {
         for (String orderId : new String[]{"\"  \"", "\"" + "x".repeat(256) + "\"", "\"a\\u0000b\""}) {
             var result = parse("{\"orderId\":" + orderId + ",\"customerId\":\"c\",\"amount\":1,\"currency\":\"USD\"}");
-            assertThat(result).as(orderId).isInstanceOfSatisfying(PaymentRequestParser.Invalid.class, invalid ->
-                    assertThat(invalid.errors()).extracting(FieldError::field).containsExactly("orderId"));
+            assertThat(result).as(orderId).isInstanceOfSatisfying(ParsedBody.Invalid.class, invalid ->
+                    assertThat(((ParsedBody.Invalid<?>) invalid).errors()).extracting(FieldError::field).containsExactly("orderId"));
         }
     }
 
@@ -50,7 +50,7 @@ class PaymentRequestParserTest {
     void reportsNonObjectsTrailingGarbageAndDuplicateKeysAsMalformed() {
         for (String body : new String[]{"", "[]", "\"x\"", "{\"orderId\":", "{} {}",
                 "{\"orderId\":\"a\",\"orderId\":\"b\",\"customerId\":\"c\",\"amount\":1,\"currency\":\"USD\"}"}) {
-            assertThat(parse(body)).as(body).isInstanceOf(PaymentRequestParser.Malformed.class);
+            assertThat(parse(body)).as(body).isInstanceOf(ParsedBody.Malformed.class);
         }
     }
 
@@ -67,11 +67,11 @@ class PaymentRequestParserTest {
                 .isNotEqualTo(fingerprint("{\"orderId\":\"o\",\"customerId\":\"c\u0020c\",\"amount\":100,\"currency\":\"USD\"}"));
     }
 
-    private PaymentRequestParser.Result parse(String body) {
+    private ParsedBody<PaymentRequest> parse(String body) {
         return parser.parse(body.getBytes(StandardCharsets.UTF_8));
     }
 
     private byte[] fingerprint(String body) {
-        return ((PaymentRequestParser.Valid) parse(body)).request().fingerprint();
+        return ((ParsedBody.Valid<PaymentRequest>) parse(body)).request().fingerprint();
     }
 }

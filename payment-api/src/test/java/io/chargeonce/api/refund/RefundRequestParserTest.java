@@ -1,5 +1,7 @@
 package io.chargeonce.api.refund;
 
+import io.chargeonce.api.payment.FieldError;
+import io.chargeonce.api.payment.ParsedBody;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -14,9 +16,9 @@ class RefundRequestParserTest {
     @Test
     void bothFieldsAreOptionalAndAnEmptyBodyAsksForTheRest() {
         assertThat(parse("{\"amount\":500,\"reason\":\"requested_by_customer\"}"))
-                .isEqualTo(new RefundRequestParser.Valid(new RefundRequest(500L, "requested_by_customer")));
-        assertThat(parse("{}")).isEqualTo(new RefundRequestParser.Valid(new RefundRequest(null, null)));
-        assertThat(parse("  ")).isEqualTo(new RefundRequestParser.Valid(new RefundRequest(null, null)));
+                .isEqualTo(new ParsedBody.Valid<>(new RefundRequest(500L, "requested_by_customer")));
+        assertThat(parse("{}")).isEqualTo(new ParsedBody.Valid<>(new RefundRequest(null, null)));
+        assertThat(parse("  ")).isEqualTo(new ParsedBody.Valid<>(new RefundRequest(null, null)));
     }
 
     @Test
@@ -24,17 +26,17 @@ class RefundRequestParserTest {
         var result = parse("{\"amount\":1.5,\"reason\":\"" + "x".repeat(RefundRequestParser.MAX_REASON_LENGTH + 1)
                 + "\",\"currency\":\"USD\"}");
 
-        assertThat(result).isInstanceOfSatisfying(RefundRequestParser.Invalid.class, invalid ->
-                assertThat(invalid.errors()).extracting(e -> e.field())
+        assertThat(result).isInstanceOfSatisfying(ParsedBody.Invalid.class, invalid ->
+                assertThat(((ParsedBody.Invalid<?>) invalid).errors()).extracting(FieldError::field)
                         .containsExactlyInAnyOrder("amount", "reason", "currency"));
-        assertThat(parse("{\"amount\":0}")).isInstanceOf(RefundRequestParser.Invalid.class);
-        assertThat(parse("{\"reason\":\"a\\u0000b\"}")).isInstanceOf(RefundRequestParser.Invalid.class);
+        assertThat(parse("{\"amount\":0}")).isInstanceOf(ParsedBody.Invalid.class);
+        assertThat(parse("{\"reason\":\"a\\u0000b\"}")).isInstanceOf(ParsedBody.Invalid.class);
     }
 
     @Test
     void nonObjectsAndDuplicateKeysAreMalformed() {
-        assertThat(parse("[1]")).isInstanceOf(RefundRequestParser.Malformed.class);
-        assertThat(parse("{\"amount\":1,\"amount\":2}")).isInstanceOf(RefundRequestParser.Malformed.class);
+        assertThat(parse("[1]")).isInstanceOf(ParsedBody.Malformed.class);
+        assertThat(parse("{\"amount\":1,\"amount\":2}")).isInstanceOf(ParsedBody.Malformed.class);
     }
 
     @Test
@@ -56,7 +58,7 @@ class RefundRequestParserTest {
         assertThat(new RefundRequest(5L, "secret customer story").toString()).doesNotContain("secret");
     }
 
-    private RefundRequestParser.Result parse(String body) {
+    private ParsedBody<RefundRequest> parse(String body) {
         return parser.parse(body.getBytes(StandardCharsets.UTF_8));
     }
 }
