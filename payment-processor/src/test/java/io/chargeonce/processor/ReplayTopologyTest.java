@@ -11,11 +11,9 @@ import io.chargeonce.processor.support.TopologyHarness;
 import io.chargeonce.processor.support.TopologyTestBase;
 import io.chargeonce.schemas.EventHeaders;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 
-import java.nio.ByteBuffer;
 import java.util.List;
 
 import static io.chargeonce.processor.support.SampleRequests.request;
@@ -77,7 +75,7 @@ class ReplayTopologyTest extends TopologyTestBase {
         h.statuses();
 
         // The operator fixed the account and replays the dead letter: original key, value, headers + count.
-        h.sendRaw(letter.key(), bytes(letter.value().getOriginalValue()), replayOf(letter.value(), 1));
+        h.replay(letter, 1);
 
         assertThat(h.gateway.charges()).hasSize(2).allSatisfy(call ->
                 assertThat(call.idempotencyKey()).isEqualTo(IdempotencyKeys.forPayment("pay-r3")));
@@ -89,7 +87,7 @@ class ReplayTopologyTest extends TopologyTestBase {
                 .satisfies(s -> assertThat(s.value().getStatus()).isEqualTo(PaymentStatus.CONFIRMED));
 
         // Replaying the same dead letter again: the inbox has the applied replay's claim.
-        h.sendRaw(letter.key(), bytes(letter.value().getOriginalValue()), replayOf(letter.value(), 2));
+        h.replay(letter, 2);
         h.tick();
         assertThat(h.gateway.charges()).hasSize(2);
         assertThat(h.confirmations()).isEmpty();
@@ -118,7 +116,7 @@ class ReplayTopologyTest extends TopologyTestBase {
         TestRecord<byte[], DeadLetter> letter = single(h.deadLetters(FailureClass.PROVIDER_TERMINAL));
 
         h.advance(h.config.providerIdempotencyWindow());
-        h.sendRaw(letter.key(), bytes(letter.value().getOriginalValue()), replayOf(letter.value(), 1));
+        h.replay(letter, 1);
         h.tick();
 
         assertThat(h.gateway.calls()).hasSize(1);
@@ -131,23 +129,8 @@ class ReplayTopologyTest extends TopologyTestBase {
         return headers;
     }
 
-    private static Headers replayOf(DeadLetter letter, int count) {
-        Headers headers = new RecordHeaders();
-        letter.getOriginalHeaders().forEach((name, value) -> headers.add(name, bytes(value)));
-        headers.remove(EventHeaders.REPLAY_COUNT);
-        headers.add(EventHeaders.REPLAY_COUNT, utf8(String.valueOf(count)));
-        return headers;
-    }
-
     private static <T> T single(List<T> items) {
         assertThat(items).hasSize(1);
         return items.getFirst();
-    }
-
-    private static byte[] bytes(ByteBuffer buffer) {
-        ByteBuffer copy = buffer.duplicate();
-        byte[] bytes = new byte[copy.remaining()];
-        copy.get(bytes);
-        return bytes;
     }
 }

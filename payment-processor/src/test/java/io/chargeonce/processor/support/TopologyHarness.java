@@ -33,6 +33,7 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -140,6 +141,33 @@ public final class TopologyHarness implements AutoCloseable {
         RefundLedger ledger = new RefundLedger(driver.getKeyValueStore(RefundLedger.LEDGER_STORE),
                 driver.getKeyValueStore(RefundLedger.DUE_INDEX_STORE), driver.getKeyValueStore(RefundLedger.BY_PAYMENT_STORE));
         return ledger.find(refundId).orElseThrow(() -> new AssertionError("refund " + refundId + " is not in the refund ledger"));
+    }
+
+    /**
+     * Re-publishes a dead letter as {@code chargeonce dlt replay} does: to its origin topic, with its
+     * original key, value and headers, and the replay count set to {@code count}.
+     */
+    public void replay(TestRecord<byte[], DeadLetter> deadLetter, int count) {
+        DeadLetter letter = deadLetter.value();
+        Headers headers = new RecordHeaders();
+        letter.getOriginalHeaders().forEach((name, value) -> headers.add(name, bytes(value)));
+        headers.remove(EventHeaders.REPLAY_COUNT);
+        headers.add(EventHeaders.REPLAY_COUNT, utf8(String.valueOf(count)));
+        byte[] value = bytes(letter.getOriginalValue());
+        if (letter.getOriginTopic().equals(config.topics().refundRequests().name())) {
+            sendRefundRaw(deadLetter.key(), value, headers);
+        } else if (letter.getOriginTopic().equals(config.topics().paymentRequests().name())) {
+            sendRaw(deadLetter.key(), value, headers);
+        } else {
+            throw new AssertionError("no input topic for a dead letter from " + letter.getOriginTopic());
+        }
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        ByteBuffer copy = buffer.duplicate();
+        byte[] bytes = new byte[copy.remaining()];
+        copy.get(bytes);
+        return bytes;
     }
 
     public static Headers headers(String eventId) {
