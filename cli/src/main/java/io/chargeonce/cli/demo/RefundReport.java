@@ -38,7 +38,7 @@ public final class RefundReport {
         List<RefundCase> cases = outcome.cases();
         Function<Function<RefundCase, Integer>, Integer> sum = f -> cases.stream().mapToInt(f::apply).sum();
         out.println("refunds:");
-        DemoReport.row(out, "  payments refunded (merchants) / refund requests sent",
+        DemoReport.row(out, "  payments merchants tried to refund / refund requests sent",
                 cases.size() + " / " + sum.apply(RefundCase::posts));
         DemoReport.row(out, "  refunds accepted (202, distinct refund ids)", outcome.statusByRefund().size());
         DemoReport.row(out, "  API idempotency (same key after a lost response, replayed)", sum.apply(RefundCase::replays));

@@ -13,7 +13,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
 import java.util.random.RandomGeneratorFactory;
 
@@ -69,15 +68,10 @@ public final class RefundSimulation {
 
     private final ApiClient api;
     private final Plan plan;
-    private final AtomicInteger posted = new AtomicInteger();
 
     public RefundSimulation(ApiClient api, Plan plan) {
         this.api = api;
         this.plan = plan;
-    }
-
-    public int posted() {
-        return posted.get();
     }
 
     /** Refunds some of the journeys' CONFIRMED payments and one declined payment, then waits for the decisions. */
@@ -190,7 +184,6 @@ public final class RefundSimulation {
 
         Answer post(String key, Long amount, String reason) {
             posts++;
-            posted.incrementAndGet();
             return api.createRefund(paymentId, key, amount, reason);
         }
 
