@@ -107,7 +107,7 @@ public final class DemoReport {
         row(out, "still pending", accepted.stream().filter(j -> !j.terminal()).count());
         row(out, "dead letters", history.deadLetters());
         row(out, "provider charges (succeeded) / declines", history.providerCharges() + " / " + history.providerDeclines());
-        row(out, "provider faults injected: 5xx / responses dropped after charging",
+        row(out, "provider faults injected (charges and refunds): 5xx / answers dropped",
                 provider.serverErrors() + " / " + provider.droppedResponses());
         row(out, "result records in aborted transactions (invisible to read_committed)", history.abortedResultRecords());
         row(out, "payments charged more than once", chargedMoreThanOnce());
