@@ -78,6 +78,10 @@ public final class DemoCommand implements Callable<Integer> {
                 out.printf("  chargeonce_processor_inbox_total{decision=%s} %.0f%n", c.getId().getTag("decision"), c.count()));
         meters.find("chargeonce.processor.dead.letters").counters().stream().filter(c -> c.count() > 0).forEach(c ->
                 out.printf("  chargeonce_processor_dead_letters_total{class=%s} %.0f%n", c.getId().getTag("class"), c.count()));
+        meters.find("chargeonce.api.refund_idempotency").counters().forEach(c ->
+                out.printf("  chargeonce_api_refund_idempotency_total{outcome=%s} %.0f%n", c.getId().getTag("outcome"), c.count()));
+        meters.find("chargeonce.processor.refund.decisions").counters().forEach(c ->
+                out.printf("  chargeonce_processor_refund_decisions_total{decision=%s} %.0f%n", c.getId().getTag("decision"), c.count()));
         meters.find("chargeonce.api.journey").timers().forEach(t -> out.printf(
                 "  chargeonce_api_journey_seconds{status=%s} count %d, mean %.0f ms, max %.0f ms%n",
                 t.getId().getTag("status"), t.count(), t.mean(TimeUnit.MILLISECONDS), t.max(TimeUnit.MILLISECONDS)));
