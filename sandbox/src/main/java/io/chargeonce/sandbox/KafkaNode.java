@@ -38,6 +38,10 @@ import org.slf4j.LoggerFactory;
  * {@link #kill()} followed by {@link #start()} is the same broker coming back with the data it had
  * fsynced: clients reconnect to the same address, committed transactional records are still there.
  * Storage is formatted only the first time.
+ *
+ * <p>By default anyone may do anything ({@link KafkaSecurity#NONE}); with
+ * {@link KafkaSecurity#saslPlain} clients must log in ({@link #clientProperties(String)}) and need
+ * ACLs for what they do.
  */
 public final class KafkaNode implements AutoCloseable, RestartableNode {
 
@@ -56,10 +60,12 @@ public final class KafkaNode implements AutoCloseable, RestartableNode {
     private final Path output;
     private final InstanceDir instance;
     private final Duration startTimeout;
+    private final KafkaSecurity security;
     private KafkaRaftServer server;
     private Process child;
 
-    private KafkaNode(KafkaMode mode, int port, Path nodeDir, InstanceDir instance, Duration startTimeout) {
+    private KafkaNode(KafkaMode mode, int port, Path nodeDir, InstanceDir instance, Duration startTimeout,
+            KafkaSecurity security) {
         this.mode = mode;
         this.port = port;
         this.nodeDir = nodeDir;
@@ -68,18 +74,22 @@ public final class KafkaNode implements AutoCloseable, RestartableNode {
         this.output = nodeDir.resolve("kafka.log");
         this.instance = instance;
         this.startTimeout = startTimeout;
+        this.security = security;
     }
 
     /** Creates a node under {@code baseDir} for {@code port}, formats its storage and starts it. */
-    static KafkaNode start(int port, Path baseDir, InstanceDir instance, KafkaMode mode, Duration startTimeout)
-            throws IOException {
+    static KafkaNode start(int port, Path baseDir, InstanceDir instance, KafkaMode mode, Duration startTimeout,
+            KafkaSecurity security) throws IOException {
         // The controller listener is internal to this node, so any free port does; it stays the
         // node's port across restarts, since the quorum voter list names it.
         int controllerPort = Ports.pickFree();
         // A fresh directory per attempt: an attempt that lost a port race leaves a formatted dir behind.
         Path nodeDir = Files.createTempDirectory(Files.createDirectories(baseDir), "node-");
-        KafkaNode node = new KafkaNode(mode, port, nodeDir, instance, startTimeout);
+        KafkaNode node = new KafkaNode(mode, port, nodeDir, instance, startTimeout, security);
         Properties props = brokerProperties(port, controllerPort, node.logDir);
+        if (security.enabled()) {
+            props.putAll(security.brokerProperties(Ports.LOOPBACK_HOST, port, controllerPort));
+        }
         try (var out = Files.newBufferedWriter(node.propsFile, StandardCharsets.UTF_8)) {
             props.store(out, "chargeonce sandbox broker");
         }
@@ -210,6 +220,19 @@ public final class KafkaNode implements AutoCloseable, RestartableNode {
         return port;
     }
 
+    /** Who may connect; {@link KafkaSecurity#NONE} unless the sandbox was configured otherwise. */
+    public KafkaSecurity security() {
+        return security;
+    }
+
+    /**
+     * The settings a client logging in as {@code user} needs besides {@link #bootstrapServers()}:
+     * empty when the broker has no security (any {@code user} then).
+     */
+    public Properties clientProperties(String user) {
+        return security.clientProperties(user);
+    }
+
     /** The broker's data: kept across restarts, deleted with the sandbox. */
     public Path logDir() {
         return logDir;
@@ -296,6 +319,7 @@ public final class KafkaNode implements AutoCloseable, RestartableNode {
     /** A started broker is not yet unfenced; a client only works once it is. Gives up early if the child dies. */
     private void awaitBroker(Process process) {
         Properties props = new Properties();
+        props.putAll(security.clientProperties(security.superUser()));
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) PROBE_TIMEOUT.toMillis());
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) PROBE_TIMEOUT.toMillis());
@@ -334,6 +358,6 @@ public final class KafkaNode implements AutoCloseable, RestartableNode {
     @Override
     public String toString() {
         return bootstrapServers() + " (" + (mode == KafkaMode.IN_PROCESS ? "in this JVM" : "child JVM")
-                + ", logs " + logDir + ")";
+                + (security.enabled() ? ", " + security : "") + ", logs " + logDir + ")";
     }
 }

@@ -178,7 +178,8 @@ public final class Sandbox implements AutoCloseable {
         Path dir = instance.dataDir().resolve(component.label());
         return switch (component) {
             case POSTGRES -> PostgresNode.start(port, dir, instance, config.startTimeout());
-            case KAFKA -> KafkaNode.start(port, dir, instance, config.kafkaMode(), config.startTimeout());
+            case KAFKA -> KafkaNode.start(port, dir, instance, config.kafkaMode(), config.startTimeout(),
+                    config.kafkaSecurity());
             case REGISTRY -> RegistryNode.start(port, dir, instance, config.startTimeout());
             case PROVIDER -> ProviderSimulator.start(port);
         };

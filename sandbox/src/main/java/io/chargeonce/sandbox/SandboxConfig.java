@@ -31,6 +31,9 @@ import java.util.Set;
  * @param kafkaMode     where the broker runs: {@link KafkaMode#IN_PROCESS} (default: fastest, cheapest,
  *                      what every integration test uses) or {@link KafkaMode#CHILD_PROCESS}, a JVM of
  *                      its own that a fault test can SIGKILL and start again on the same data
+ * @param kafkaSecurity who may use the broker: {@link KafkaSecurity#NONE} (default: PLAINTEXT, no
+ *                      ACLs, what every tool and test assumes) or SASL/PLAIN users with ACLs enforced,
+ *                      for a test that must prove a tool works with its own, limited credentials
  */
 public record SandboxConfig(
         int postgresPort,
@@ -40,7 +43,8 @@ public record SandboxConfig(
         Path workDir,
         Set<Component> components,
         Duration startTimeout,
-        KafkaMode kafkaMode) {
+        KafkaMode kafkaMode,
+        KafkaSecurity kafkaSecurity) {
 
     public static final int DEFAULT_POSTGRES_PORT = 5433;
     public static final int DEFAULT_KAFKA_PORT = 9092;
@@ -68,13 +72,16 @@ public record SandboxConfig(
         if (kafkaMode == null) {
             throw new IllegalArgumentException("kafkaMode must be IN_PROCESS or CHILD_PROCESS");
         }
+        if (kafkaSecurity == null) {
+            throw new IllegalArgumentException("kafkaSecurity must be given; KafkaSecurity.NONE for none");
+        }
     }
 
     /** Documented fixed ports (Postgres 5433, Kafka 9092, registry 8081, provider 8090), every component. */
     public static SandboxConfig defaults() {
         return new SandboxConfig(DEFAULT_POSTGRES_PORT, DEFAULT_KAFKA_PORT, DEFAULT_REGISTRY_PORT,
                 DEFAULT_PROVIDER_PORT, defaultWorkDir(), EnumSet.allOf(Component.class), Duration.ofSeconds(120),
-                KafkaMode.IN_PROCESS);
+                KafkaMode.IN_PROCESS, KafkaSecurity.NONE);
     }
 
     /** Every component on free ports: what tests use. */
@@ -89,37 +96,50 @@ public record SandboxConfig(
     }
 
     public SandboxConfig withPostgresPort(int port) {
-        return new SandboxConfig(port, kafkaPort, registryPort, providerPort, workDir, components, startTimeout, kafkaMode);
+        return new SandboxConfig(port, kafkaPort, registryPort, providerPort, workDir, components, startTimeout,
+                kafkaMode, kafkaSecurity);
     }
 
     public SandboxConfig withKafkaPort(int port) {
-        return new SandboxConfig(postgresPort, port, registryPort, providerPort, workDir, components, startTimeout, kafkaMode);
+        return new SandboxConfig(postgresPort, port, registryPort, providerPort, workDir, components, startTimeout,
+                kafkaMode, kafkaSecurity);
     }
 
     public SandboxConfig withRegistryPort(int port) {
-        return new SandboxConfig(postgresPort, kafkaPort, port, providerPort, workDir, components, startTimeout, kafkaMode);
+        return new SandboxConfig(postgresPort, kafkaPort, port, providerPort, workDir, components, startTimeout,
+                kafkaMode, kafkaSecurity);
     }
 
     public SandboxConfig withProviderPort(int port) {
-        return new SandboxConfig(postgresPort, kafkaPort, registryPort, port, workDir, components, startTimeout, kafkaMode);
+        return new SandboxConfig(postgresPort, kafkaPort, registryPort, port, workDir, components, startTimeout,
+                kafkaMode, kafkaSecurity);
     }
 
     public SandboxConfig withWorkDir(Path dir) {
-        return new SandboxConfig(postgresPort, kafkaPort, registryPort, providerPort, dir, components, startTimeout, kafkaMode);
+        return new SandboxConfig(postgresPort, kafkaPort, registryPort, providerPort, dir, components, startTimeout,
+                kafkaMode, kafkaSecurity);
     }
 
     public SandboxConfig withComponents(Component first, Component... more) {
         EnumSet<Component> selected = EnumSet.of(first);
         selected.addAll(Arrays.asList(more));
-        return new SandboxConfig(postgresPort, kafkaPort, registryPort, providerPort, workDir, selected, startTimeout, kafkaMode);
+        return new SandboxConfig(postgresPort, kafkaPort, registryPort, providerPort, workDir, selected, startTimeout,
+                kafkaMode, kafkaSecurity);
     }
 
     public SandboxConfig withStartTimeout(Duration timeout) {
-        return new SandboxConfig(postgresPort, kafkaPort, registryPort, providerPort, workDir, components, timeout, kafkaMode);
+        return new SandboxConfig(postgresPort, kafkaPort, registryPort, providerPort, workDir, components, timeout,
+                kafkaMode, kafkaSecurity);
     }
 
     public SandboxConfig withKafkaMode(KafkaMode mode) {
-        return new SandboxConfig(postgresPort, kafkaPort, registryPort, providerPort, workDir, components, startTimeout, mode);
+        return new SandboxConfig(postgresPort, kafkaPort, registryPort, providerPort, workDir, components, startTimeout,
+                mode, kafkaSecurity);
+    }
+
+    public SandboxConfig withKafkaSecurity(KafkaSecurity security) {
+        return new SandboxConfig(postgresPort, kafkaPort, registryPort, providerPort, workDir, components, startTimeout,
+                kafkaMode, security);
     }
 
     public boolean includes(Component component) {
@@ -145,6 +165,9 @@ public record SandboxConfig(
                     .append(port == ANY_FREE_PORT ? "any free" : Integer.toString(port));
             if (component == Component.KAFKA) {
                 text.append(kafkaMode == KafkaMode.IN_PROCESS ? ", in this JVM" : ", child JVM");
+                if (kafkaSecurity.enabled()) {
+                    text.append(", ").append(kafkaSecurity);
+                }
             }
         }
         return text.toString();
