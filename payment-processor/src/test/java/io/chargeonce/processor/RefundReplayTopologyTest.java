@@ -5,7 +5,6 @@ import io.chargeonce.events.FailureClass;
 import io.chargeonce.events.RefundStatus;
 import io.chargeonce.processor.gateway.RefundOutcome;
 import io.chargeonce.processor.refund.RefundEntry;
-import io.chargeonce.processor.support.FakeGateway;
 import io.chargeonce.processor.support.TopologyHarness;
 import io.chargeonce.processor.support.TopologyTestBase;
 import org.apache.kafka.streams.test.TestRecord;
@@ -80,13 +79,48 @@ class RefundReplayTopologyTest extends TopologyTestBase {
         assertThat(h.deadLetters(FailureClass.PROVIDER_TERMINAL)).isEmpty();
     }
 
+    @Test
+    void aReplayTheProviderRejectsAgainIsDeadLetteredWithItsReplayCountSoTheLoopGuardCanPark() {
+        TopologyHarness h = start();
+        TestRecord<byte[], DeadLetter> original = rejected(h, "rf-p3", "pay-p3");
+        assertThat(TopologyHarness.originalReplayCount(original)).isNull();
+
+        // Replayed as 'dlt replay' does (count + 1 each round); the provider rejects every time.
+        h.replay(original, 1);
+        reject(h);
+        TestRecord<byte[], DeadLetter> once = single(h.deadLetters(FailureClass.PROVIDER_TERMINAL));
+        h.replay(once, 2);
+        reject(h);
+        TestRecord<byte[], DeadLetter> twice = single(h.deadLetters(FailureClass.PROVIDER_TERMINAL));
+
+        assertThat(h.gateway.refundCalls()).hasSize(3);
+        assertThat(TopologyHarness.originalReplayCount(once)).isEqualTo("1");
+        assertThat(TopologyHarness.originalReplayCount(twice)).isEqualTo("2");
+        assertThat(TopologyHarness.recordReplayCount(twice)).isEqualTo("2");
+        assertThat(twice.value().getOriginTopic()).isEqualTo(h.config.topics().refundRequests().name());
+        assertThat(twice.value().getEventId()).isEqualTo("evt-rf-p3-1");
+        assertThat(h.refund("rf-p3")).isInstanceOfSatisfying(RefundEntry.NeedsAttention.class, entry -> {
+            assertThat(entry.attempt()).isEqualTo(3);
+            assertThat(entry.request().replayCount()).isEqualTo(2);
+        });
+        assertThat(h.refundResults()).isEmpty();
+    }
+
+    private static void reject(TopologyHarness h) {
+        h.gateway.lastRefundCall().answer(new RefundOutcome.Rejected("invalid_request_error", "account not activated for refunds"));
+        h.tick();
+    }
+
+    private static <T> T single(List<T> items) {
+        assertThat(items).hasSize(1);
+        return items.getFirst();
+    }
+
     /** A confirmed payment's refund of 400 the provider rejected: NEEDS_ATTENTION, its request dead-lettered. */
     private static TestRecord<byte[], DeadLetter> rejected(TopologyHarness h, String refundId, String paymentId) {
         h.confirm(request(paymentId), "ch_" + paymentId);
         h.sendRefund(refund(refundId, paymentId, 400));
-        FakeGateway.RefundCall first = h.gateway.lastRefundCall();
-        first.answer(new RefundOutcome.Rejected("invalid_request_error", "account not activated for refunds"));
-        h.tick();
+        reject(h);
         assertThat(h.refund(refundId)).isInstanceOf(RefundEntry.NeedsAttention.class);
         assertThat(h.refundStatuses()).singleElement()
                 .satisfies(status -> assertThat(status.value().getStatus()).isEqualTo(RefundStatus.NEEDS_ATTENTION));

@@ -6,6 +6,7 @@ import io.chargeonce.events.PaymentRequested;
 import io.chargeonce.events.PaymentStatus;
 import io.chargeonce.processor.gateway.ChargeOutcome;
 import io.chargeonce.processor.gateway.IdempotencyKeys;
+import io.chargeonce.processor.ledger.LedgerEntry;
 import io.chargeonce.processor.ledger.LedgerState;
 import io.chargeonce.processor.support.TopologyHarness;
 import io.chargeonce.processor.support.TopologyTestBase;
@@ -121,6 +122,38 @@ class ReplayTopologyTest extends TopologyTestBase {
 
         assertThat(h.gateway.calls()).hasSize(1);
         assertThat(h.entry("pay-r5").state()).isEqualTo(LedgerState.NEEDS_ATTENTION);
+    }
+
+    @Test
+    void aReplayTheProviderRefusesAgainIsDeadLetteredWithItsReplayCountSoTheLoopGuardCanPark() {
+        TopologyHarness h = start();
+        h.send(request("pay-r6"));
+        refuse(h);
+        TestRecord<byte[], DeadLetter> original = single(h.deadLetters(FailureClass.PROVIDER_TERMINAL));
+        assertThat(TopologyHarness.originalReplayCount(original)).isNull();
+
+        // The operator replays it twice, as 'dlt replay' does (count + 1 each round); the account
+        // is still not activated, so the ledger re-drives it and the provider refuses each time.
+        h.replay(original, 1);
+        refuse(h);
+        TestRecord<byte[], DeadLetter> once = single(h.deadLetters(FailureClass.PROVIDER_TERMINAL));
+        h.replay(once, 2);
+        refuse(h);
+        TestRecord<byte[], DeadLetter> twice = single(h.deadLetters(FailureClass.PROVIDER_TERMINAL));
+
+        assertThat(h.gateway.charges()).hasSize(3);
+        assertThat(TopologyHarness.originalReplayCount(once)).isEqualTo("1");
+        assertThat(TopologyHarness.originalReplayCount(twice)).isEqualTo("2");
+        assertThat(TopologyHarness.recordReplayCount(twice)).isEqualTo("2");
+        assertThat(twice.value().getEventId()).isEqualTo("evt-pay-r6-1");
+        assertThat(twice.value().getOriginalHeaders()).containsKeys(EventHeaders.EVENT_ID, EventHeaders.TRACEPARENT);
+        assertThat(h.entry("pay-r6")).isInstanceOfSatisfying(LedgerEntry.NeedsAttention.class,
+                entry -> assertThat(entry.request().replayCount()).isEqualTo(2));
+    }
+
+    private static void refuse(TopologyHarness h) {
+        h.gateway.last().answer(new ChargeOutcome.Rejected("invalid_request_error", "account not activated"));
+        h.tick();
     }
 
     private static Headers replayHeaders(String eventId, int count) {

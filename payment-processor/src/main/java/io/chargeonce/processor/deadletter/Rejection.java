@@ -33,13 +33,21 @@ public record Rejection(FailureClass failureClass, Throwable error, String reaso
      * A request the provider rejected after the ledger accepted it: the request re-encoded
      * ({@code value}) under its payment key, with its event id and trace context, so that a
      * replay after the cause is fixed re-drives it.
+     *
+     * @param replayCount how often the request had been replayed when the ledger took it; above 0
+     *                    it goes into the headers (and so the envelope's original headers), because
+     *                    {@code dlt replay}'s loop guard reads it there: without it a request the
+     *                    provider keeps refusing would restart at 0 each round and cycle for ever
      */
     public static Rejection byProvider(FailureClass failureClass, String reason, Origin origin, String paymentId,
-                                       String eventId, String traceparent, byte[] value) {
+                                       String eventId, String traceparent, int replayCount, byte[] value) {
         Headers headers = new RecordHeaders();
         headers.add(EventHeaders.EVENT_ID, eventId.getBytes(StandardCharsets.UTF_8));
         if (traceparent != null) {
             headers.add(EventHeaders.TRACEPARENT, traceparent.getBytes(StandardCharsets.UTF_8));
+        }
+        if (replayCount > 0) {
+            headers.add(EventHeaders.REPLAY_COUNT, String.valueOf(replayCount).getBytes(StandardCharsets.UTF_8));
         }
         return new Rejection(failureClass, new ProviderRejectedException(reason), failureClass.name().toLowerCase(Locale.ROOT),
                 origin, paymentId.getBytes(StandardCharsets.UTF_8), value, headers, paymentId, eventId);

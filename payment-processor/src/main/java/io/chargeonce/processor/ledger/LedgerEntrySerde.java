@@ -48,11 +48,17 @@ public final class LedgerEntrySerde implements Serde<LedgerEntry> {
         }
     }
 
-    /** The stored layout: one flat object, times as epoch milliseconds. */
+    /**
+     * The stored layout: one flat object, times as epoch milliseconds. {@code replayCount} was added
+     * to layout 1 without a new {@code v}: it is written only when above 0 and read as 0 when
+     * absent, so entries written before it still read, an entry that was never replayed is stored
+     * byte for byte as before, and an older version rolled back to ignores it.
+     */
     record Stored(int v, LedgerState state,
                   String eventId, String paymentId, String merchantId, String orderId, String customerId,
                   long amountMinor, String currency, long requestedAt,
                   String originTopic, int originPartition, long originOffset, long originTimestamp, String traceparent,
+                  Integer replayCount,
                   String idempotencyKey, int attempt, long firstAttemptAt,
                   Long nextCheckAt, String lastUnknown,
                   String providerChargeId, String reasonCode, String reason, Long decidedAt) {
@@ -89,6 +95,7 @@ public final class LedgerEntrySerde implements Serde<LedgerEntry> {
                     r.eventId(), r.paymentId(), r.merchantId(), r.orderId(), r.customerId(),
                     r.amountMinor(), r.currency(), r.requestedAt().toEpochMilli(),
                     o.topic(), o.partition(), o.offset(), o.timestamp(), r.traceparent(),
+                    r.replayCount() > 0 ? r.replayCount() : null,
                     entry.idempotencyKey(), entry.attempt(), entry.firstAttemptAt().toEpochMilli(),
                     nextCheckAt, lastUnknown, chargeId, reasonCode, reason, decidedAt);
         }
@@ -96,7 +103,8 @@ public final class LedgerEntrySerde implements Serde<LedgerEntry> {
         LedgerEntry toEntry() {
             ChargeRequest request = new ChargeRequest(eventId, paymentId, merchantId, orderId, customerId,
                     amountMinor, currency, Instant.ofEpochMilli(requestedAt),
-                    new Origin(originTopic, originPartition, originOffset, originTimestamp), traceparent);
+                    new Origin(originTopic, originPartition, originOffset, originTimestamp), traceparent,
+                    replayCount == null ? 0 : replayCount);
             Instant first = Instant.ofEpochMilli(firstAttemptAt);
             return switch (state) {
                 case ATTEMPTING -> new LedgerEntry.Attempting(request, idempotencyKey, attempt, first,

@@ -11,9 +11,6 @@ import io.chargeonce.processor.reconcile.CallKind;
 import io.chargeonce.processor.reconcile.InFlightCalls;
 import io.chargeonce.processor.reconcile.Reconciler;
 import io.chargeonce.processor.reconcile.Step;
-import io.chargeonce.schemas.EventHeaders;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.Cancellable;
@@ -25,7 +22,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -91,7 +87,7 @@ public final class LedgerProcessor implements Processor<String, ChargeRequest, O
     public void process(Record<String, ChargeRequest> record) {
         ChargeRequest request = record.value();
         LedgerEntry known = ledger.find(request.paymentId()).orElse(null);
-        int replays = replayCount(record.headers());
+        int replays = request.replayCount();
         if (known instanceof LedgerEntry.NeedsAttention attention && replays > 0) {
             reopen(attention, request, replays);
             return;
@@ -131,19 +127,6 @@ public final class LedgerProcessor implements Processor<String, ChargeRequest, O
         }, () -> log.warn("replay {} of event {} for payment {} ignored: the provider's idempotency window since {} "
                         + "has passed, charging again could charge twice", replays, replayed.eventId(),
                 replayed.paymentId(), entry.firstAttemptAt()));
-    }
-
-    /** The {@link EventHeaders#REPLAY_COUNT} header; 0 when absent or unreadable. */
-    public static int replayCount(Headers headers) {
-        Header header = headers.lastHeader(EventHeaders.REPLAY_COUNT);
-        if (header == null || header.value() == null) {
-            return 0;
-        }
-        try {
-            return Math.max(0, Integer.parseInt(new String(header.value(), StandardCharsets.UTF_8).trim()));
-        } catch (NumberFormatException e) {
-            return 0;
-        }
     }
 
     /** Applies finished calls, then re-drives what is due. Runs on the stream thread. */
@@ -236,7 +219,8 @@ public final class LedgerProcessor implements Processor<String, ChargeRequest, O
     private void deadLetter(LedgerEntry.NeedsAttention entry, FailureClass failureClass) {
         ChargeRequest request = entry.request();
         Rejection rejection = Rejection.byProvider(failureClass, entry.reason(), request.origin(), request.paymentId(),
-                request.eventId(), request.traceparent(), requestSerializer.serialize(request.origin().topic(), request.toEvent()));
+                request.eventId(), request.traceparent(), request.replayCount(),
+                requestSerializer.serialize(request.origin().topic(), request.toEvent()));
         context.forward(new Record<>(rejection.key(), rejection, clock.millis(), rejection.headers()), PaymentTopology.DEAD_LETTERS);
     }
 

@@ -49,11 +49,17 @@ public final class RefundEntrySerde implements Serde<RefundEntry> {
         }
     }
 
-    /** The stored layout: one flat object, times as epoch milliseconds. */
+    /**
+     * The stored layout: one flat object, times as epoch milliseconds. {@code replayCount} was added
+     * to layout 1 without a new {@code v}: it is written only when above 0 and read as 0 when
+     * absent, so entries written before it still read, an entry that was never replayed is stored
+     * byte for byte as before, and an older version rolled back to ignores it.
+     */
     record Stored(int v, RefundStatus status,
                   String eventId, String refundId, String paymentId, String merchantId, long amountMinor,
                   String currency, String merchantReason, long requestedAt,
                   String originTopic, int originPartition, long originOffset, long originTimestamp, String traceparent,
+                  Integer replayCount,
                   String idempotencyKey, String chargeId, int attempt, long firstAttemptAt,
                   Long nextCheckAt, String lastUnknown,
                   String providerRefundId, String reasonCode, String reason, Long decidedAt) {
@@ -90,6 +96,7 @@ public final class RefundEntrySerde implements Serde<RefundEntry> {
                     r.eventId(), r.refundId(), r.paymentId(), r.merchantId(), r.amountMinor(), r.currency(), r.reason(),
                     r.requestedAt().toEpochMilli(),
                     o.topic(), o.partition(), o.offset(), o.timestamp(), r.traceparent(),
+                    r.replayCount() > 0 ? r.replayCount() : null,
                     entry.idempotencyKey(), entry.chargeId(), entry.attempt(), entry.firstAttemptAt().toEpochMilli(),
                     nextCheckAt, lastUnknown, refundId, reasonCode, reason, decidedAt);
         }
@@ -97,7 +104,8 @@ public final class RefundEntrySerde implements Serde<RefundEntry> {
         RefundEntry toEntry() {
             RefundRequest request = new RefundRequest(eventId, refundId, paymentId, merchantId, amountMinor, currency,
                     merchantReason, Instant.ofEpochMilli(requestedAt),
-                    new Origin(originTopic, originPartition, originOffset, originTimestamp), traceparent);
+                    new Origin(originTopic, originPartition, originOffset, originTimestamp), traceparent,
+                    replayCount == null ? 0 : replayCount);
             Instant first = Instant.ofEpochMilli(firstAttemptAt);
             return switch (status) {
                 case PENDING -> new RefundEntry.Attempting(request, idempotencyKey, chargeId, attempt, first,

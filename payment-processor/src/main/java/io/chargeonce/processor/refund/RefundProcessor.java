@@ -86,7 +86,7 @@ public final class RefundProcessor implements Processor<String, RefundRequest, O
     public void process(Record<String, RefundRequest> record) {
         RefundRequest request = record.value();
         RefundEntry known = ledger.find(request.refundId()).orElse(null);
-        int replays = LedgerProcessor.replayCount(record.headers());
+        int replays = request.replayCount();
         if (known instanceof RefundEntry.NeedsAttention attention && replays > 0) {
             reopen(attention, request, replays);
             return;
@@ -222,7 +222,8 @@ public final class RefundProcessor implements Processor<String, RefundRequest, O
     private void deadLetter(RefundEntry.NeedsAttention entry, FailureClass failureClass) {
         RefundRequest request = entry.request();
         Rejection rejection = Rejection.byProvider(failureClass, entry.reason(), request.origin(), request.paymentId(),
-                request.eventId(), request.traceparent(), requestSerializer.serialize(request.origin().topic(), request.toEvent()));
+                request.eventId(), request.traceparent(), request.replayCount(),
+                requestSerializer.serialize(request.origin().topic(), request.toEvent()));
         context.forward(new Record<>(rejection.key(), rejection, clock.millis(), rejection.headers()), PaymentTopology.DEAD_LETTERS);
     }
 

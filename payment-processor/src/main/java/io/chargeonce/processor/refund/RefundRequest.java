@@ -12,7 +12,10 @@ import java.util.Objects;
  * result reports, and the origin and trace context for a dead letter. {@link #toString} leaves the
  * merchant's reason out, because it is free text that must never reach a log.
  *
- * @param reason the merchant's reason, or null
+ * @param reason      the merchant's reason, or null
+ * @param replayCount how often an operator had replayed the record this request came from, 0 for an
+ *                    original; carried into the dead letter the ledger may make, as for payments
+ *                    ({@link io.chargeonce.processor.ledger.ChargeRequest#replayCount()})
  */
 public record RefundRequest(
         String eventId,
@@ -24,7 +27,8 @@ public record RefundRequest(
         String reason,
         Instant requestedAt,
         Origin origin,
-        String traceparent) {
+        String traceparent,
+        int replayCount) {
 
     public RefundRequest {
         Objects.requireNonNull(eventId, "eventId");
@@ -34,11 +38,15 @@ public record RefundRequest(
         Objects.requireNonNull(currency, "currency");
         Objects.requireNonNull(requestedAt, "requestedAt");
         Objects.requireNonNull(origin, "origin");
+        if (replayCount < 0) {
+            throw new IllegalArgumentException("replay counts start at 0, got " + replayCount);
+        }
     }
 
-    public static RefundRequest of(RefundRequested event, Origin origin, String traceparent) {
+    public static RefundRequest of(RefundRequested event, Origin origin, String traceparent, int replayCount) {
         return new RefundRequest(event.getEventId(), event.getRefundId(), event.getPaymentId(), event.getMerchantId(),
-                event.getAmountMinor(), event.getCurrency(), event.getReason(), event.getRequestedAt(), origin, traceparent);
+                event.getAmountMinor(), event.getCurrency(), event.getReason(), event.getRequestedAt(), origin, traceparent,
+                replayCount);
     }
 
     /** The event again, for dead-lettering a request the provider refused. */
@@ -62,6 +70,7 @@ public record RefundRequest(
     @Override
     public String toString() {
         return "RefundRequest[eventId=" + eventId + ", refundId=" + refundId + ", paymentId=" + paymentId
-                + ", merchantId=" + merchantId + ", amountMinor=" + amountMinor + ", currency=" + currency + "]";
+                + ", merchantId=" + merchantId + ", amountMinor=" + amountMinor + ", currency=" + currency
+                + ", replayCount=" + replayCount + "]";
     }
 }

@@ -70,7 +70,7 @@ public final class RefundValidationProcessor implements Processor<byte[], Incomi
             return;
         }
         RefundRequest refund = RefundRequest.of(event, request.origin(),
-                RequestDecoder.header(request.headers(), EventHeaders.TRACEPARENT));
+                RequestDecoder.header(request.headers(), EventHeaders.TRACEPARENT), RequestDecoder.replayCount(request.headers()));
         context.forward(new Record<>(refund.paymentId(), refund, record.timestamp(), record.headers()),
                 PaymentTopology.REFUND_LEDGER);
     }

@@ -88,4 +88,21 @@ public final class RequestDecoder<E> implements Processor<byte[], byte[], byte[]
         String value = new String(header.value(), StandardCharsets.UTF_8);
         return value.isBlank() ? null : value;
     }
+
+    /**
+     * The {@link EventHeaders#REPLAY_COUNT} header: how often an operator replayed this record; 0
+     * when absent or unreadable, so a broken header makes a record look original (the ledger then
+     * treats it as a plain duplicate) rather than stopping the task.
+     */
+    public static int replayCount(Headers headers) {
+        String value = header(headers, EventHeaders.REPLAY_COUNT);
+        if (value == null) {
+            return 0;
+        }
+        try {
+            return Math.max(0, Integer.parseInt(value.trim()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
 }

@@ -73,7 +73,7 @@ public final class ValidationProcessor implements Processor<byte[], IncomingRequ
             return;
         }
         ChargeRequest charge = ChargeRequest.of(request.event(), request.origin(),
-                RequestDecoder.header(request.headers(), EventHeaders.TRACEPARENT));
+                RequestDecoder.header(request.headers(), EventHeaders.TRACEPARENT), RequestDecoder.replayCount(request.headers()));
         context.forward(new Record<>(charge.paymentId(), charge, record.timestamp(), record.headers()),
                 PaymentTopology.LEDGER);
     }

@@ -22,6 +22,7 @@ import io.chargeonce.schemas.SchemaRegistryClient;
 import io.chargeonce.schemas.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -161,6 +162,18 @@ public final class TopologyHarness implements AutoCloseable {
         } else {
             throw new AssertionError("no input topic for a dead letter from " + letter.getOriginTopic());
         }
+    }
+
+    /** A dead letter's {@link EventHeaders#REPLAY_COUNT} in its envelope's original headers (what the loop guard reads); null if absent. */
+    public static String originalReplayCount(TestRecord<byte[], DeadLetter> deadLetter) {
+        ByteBuffer value = deadLetter.value().getOriginalHeaders().get(EventHeaders.REPLAY_COUNT);
+        return value == null ? null : new String(bytes(value), StandardCharsets.UTF_8);
+    }
+
+    /** A dead letter's {@link EventHeaders#REPLAY_COUNT} in its record headers; null if absent. */
+    public static String recordReplayCount(TestRecord<byte[], DeadLetter> deadLetter) {
+        Header header = deadLetter.headers().lastHeader(EventHeaders.REPLAY_COUNT);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     private static byte[] bytes(ByteBuffer buffer) {
