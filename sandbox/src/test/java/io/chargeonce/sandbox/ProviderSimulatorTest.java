@@ -116,8 +116,10 @@ class ProviderSimulatorTest extends ProviderHttpTest {
 
         List<Integer> statuses = calls.stream().map(call -> call.join().statusCode()).toList();
 
+        // How many overlap depends on scheduling (a starved machine may serialise them all), so a 409
+        // is allowed, not required; secondRequestWhileTheFirstIsInFlightGets409 proves the 409 itself.
         assertThat(provider.ledger()).hasSize(1);
-        assertThat(statuses).containsOnly(200, 409).contains(200);
+        assertThat(statuses).isSubsetOf(200, 409).contains(200);
     }
 
     @Test
