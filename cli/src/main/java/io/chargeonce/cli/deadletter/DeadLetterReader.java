@@ -10,6 +10,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +33,7 @@ final class DeadLetterReader implements AutoCloseable {
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final SchemaRegistryClient registry;
+    private final DltSettings settings;
 
     DeadLetterReader(DltSettings settings, SchemaRegistryClient registry) {
         Properties props = settings.client("reader");
@@ -41,6 +43,7 @@ final class DeadLetterReader implements AutoCloseable {
         props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.registry = registry;
+        this.settings = settings;
     }
 
     List<DeadLetterRecord> deadLetters(Topic<DeadLetter> topic) {
@@ -69,6 +72,15 @@ final class DeadLetterReader implements AutoCloseable {
     }
 
     private List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
+        try {
+            return readToEnd(topic);
+        } catch (TopicAuthorizationException e) {
+            consumer.unsubscribe();
+            throw settings.denied("Read", e);
+        }
+    }
+
+    private List<ConsumerRecord<byte[], byte[]>> readToEnd(String topic) {
         List<PartitionInfo> partitions = consumer.partitionsFor(topic, READ_DEADLINE);
         if (partitions == null || partitions.isEmpty()) {
             return List.of();

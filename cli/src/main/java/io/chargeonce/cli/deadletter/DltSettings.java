@@ -2,6 +2,7 @@ package io.chargeonce.cli.deadletter;
 
 import io.chargeonce.schemas.Topics;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -63,6 +64,16 @@ public record DltSettings(String bootstrapServers, String registryUrl, Topics to
         props.put(CommonClientConfigs.CLIENT_ID_CONFIG, "chargeonce-dlt-" + role + "-" + principal);
         props.putAll(clientProperties);
         return props;
+    }
+
+    /**
+     * Kafka refused this tool's login an operation on some topics: say which permission to grant on
+     * which topics, since Kafka's own message names the topics but not what was missing.
+     */
+    IllegalStateException denied(String operation, TopicAuthorizationException e) {
+        return new IllegalStateException("Kafka refused " + operation + " on topic(s) " + e.unauthorizedTopics()
+                + " to this tool's login (--client-config; audit principal '" + principal + "'): grant that login "
+                + operation + " on them (README, \"Dead letters and replay\", lists every ACL the tool needs)", e);
     }
 
     private static Properties copy(Properties source) {

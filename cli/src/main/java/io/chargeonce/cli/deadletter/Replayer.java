@@ -10,6 +10,7 @@ import io.chargeonce.schemas.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -187,13 +188,16 @@ public final class Replayer {
         return Math.max(next, System.nanoTime()) + intervalNanos;
     }
 
-    private static void await(Future<?> ack) {
+    private void await(Future<?> ack) {
         try {
             ack.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for Kafka to acknowledge a replay", e);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof TopicAuthorizationException denied) {
+                throw settings.denied("Write", denied);
+            }
             throw new IllegalStateException("Kafka refused a replay write: " + e.getCause(), e.getCause());
         }
     }
