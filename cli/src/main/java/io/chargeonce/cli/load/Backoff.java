@@ -1,6 +1,8 @@
 package io.chargeonce.cli.load;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.random.RandomGenerator;
 
 /**
@@ -19,5 +21,22 @@ record Backoff(Duration initial, Duration max) {
         ceiling = Math.min(ceiling, max.toNanos());
         long half = ceiling / 2;
         return Duration.ofNanos(half + (half > 0 ? random.nextLong(half + 1) : 0));
+    }
+
+    /**
+     * Waits before retry {@code retry} of a request that must be done by {@code giveUpAt}: the
+     * backoff's delay, cut short at the deadline.
+     *
+     * @return false, without waiting, if the deadline has passed: give up
+     */
+    boolean waitBefore(int retry, Instant giveUpAt, Clock clock, RandomGenerator random) throws InterruptedException {
+        Instant now = clock.instant();
+        if (!now.isBefore(giveUpAt)) {
+            return false;
+        }
+        Duration wait = delay(retry, random);
+        Duration left = Duration.between(now, giveUpAt);
+        Pacer.sleep(wait.compareTo(left) < 0 ? wait : left);
+        return true;
     }
 }

@@ -190,13 +190,18 @@ public final class LoadRun implements AutoCloseable {
      * @return whether that happened within {@code timeout}
      */
     public boolean awaitFinished(Duration timeout) throws InterruptedException {
+        return awaitDone(finished, timeout, "load run " + runId);
+    }
+
+    /** Whether {@code run} completed within {@code timeout}; its failure is rethrown naming {@code what}. */
+    static boolean awaitDone(CompletableFuture<Void> run, Duration timeout, String what) throws InterruptedException {
         try {
-            finished.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            run.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return true;
         } catch (TimeoutException e) {
             return false;
         } catch (ExecutionException e) {
-            throw new IllegalStateException("load run " + runId + " failed", e.getCause());
+            throw new IllegalStateException(what + " failed", e.getCause());
         }
     }
 

@@ -105,13 +105,9 @@ final class PaymentSender {
             if (answer != null && !isRetryable(answer.status())) {
                 return false;
             }
-            Instant now = clock.instant();
-            if (!now.isBefore(giveUpAt)) {
+            if (!backoff.waitBefore(retry, giveUpAt, clock, random)) {
                 return false;
             }
-            Duration wait = backoff.delay(retry, random);
-            Duration left = Duration.between(now, giveUpAt);
-            Pacer.sleep(wait.compareTo(left) < 0 ? wait : left);
         }
     }
 

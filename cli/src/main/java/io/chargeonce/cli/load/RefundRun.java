@@ -18,7 +18,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.random.RandomGenerator;
 import java.util.random.RandomGenerator.SplittableGenerator;
 import java.util.random.RandomGeneratorFactory;
@@ -115,7 +114,7 @@ public final class RefundRun implements AutoCloseable {
     /** Reads one payment's status, retrying through outages until the plan's deadline. */
     private Void lookUp(Refundable payment, RandomGenerator jitter) throws InterruptedException {
         Instant giveUpAt = clock.instant().plus(plan.deadline());
-        for (int retry = 1; clock.instant().isBefore(giveUpAt); retry++) {
+        for (int retry = 1; ; retry++) {
             try {
                 Answer answer = apis.get(payment.merchant()).payment(payment.paymentId());
                 if (answer.status() == 200) {
@@ -135,7 +134,9 @@ public final class RefundRun implements AutoCloseable {
                 }
                 throw e;
             }
-            Pacer.sleep(backoff.delay(retry, jitter));
+            if (!backoff.waitBefore(retry, giveUpAt, clock, jitter)) {
+                break;
+            }
         }
         log.warn("payment {}: status not readable within {}; not refunded in this run", payment.paymentId(), plan.deadline());
         return null;
@@ -165,14 +166,7 @@ public final class RefundRun implements AutoCloseable {
      * @return whether that happened within {@code timeout}
      */
     public boolean awaitFinished(Duration timeout) throws InterruptedException {
-        try {
-            finished.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("refund run " + plan.runId() + " failed", e.getCause());
-        }
+        return LoadRun.awaitDone(finished, timeout, "refund run " + plan.runId());
     }
 
     /** Refunds that reached their end so far, in the order they did; complete once {@link #awaitFinished} returned true. */

@@ -48,17 +48,13 @@ final class RefundSender {
             if (answer != null && !isRetryable(answer)) {
                 break;
             }
-            Instant now = clock.instant();
-            if (!now.isBefore(giveUpAt)) {
+            if (!backoff.waitBefore(retry, giveUpAt, clock, random)) {
                 tally.gaveUp = true;
                 log.warn("refund {} (key {}, payment {}) not decided within {}: {} POSTs, {} x 409, {} x 5xx, {} without answer",
                         spec.index(), spec.idempotencyKey(), spec.paymentId(), deadline, tally.posts, tally.conflicts,
                         tally.serverErrors, tally.transportErrors);
                 break;
             }
-            Duration wait = backoff.delay(retry, random);
-            Duration left = Duration.between(now, giveUpAt);
-            Pacer.sleep(wait.compareTo(left) < 0 ? wait : left);
         }
         return tally.outcome();
     }
