@@ -6,6 +6,10 @@ import io.chargeonce.cli.load.LoadGenerator;
 import io.chargeonce.cli.load.LoadPlan;
 import io.chargeonce.cli.load.LoadRun;
 import io.chargeonce.cli.load.PaymentOutcome;
+import io.chargeonce.cli.load.RefundBook;
+import io.chargeonce.cli.load.RefundOutcome;
+import io.chargeonce.cli.load.RefundPlan;
+import io.chargeonce.cli.load.RefundRun;
 import io.chargeonce.cli.verify.Backlog;
 import io.chargeonce.cli.verify.Drain;
 import io.chargeonce.cli.verify.HistoryReader;
@@ -28,9 +32,12 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The fault matrix: for each seed a fresh {@link ProcessCluster} (every service its own process),
- * then every row in turn: payments flow, the row's fault lands at a seeded random moment, the
- * cluster recovers, the backlog drains, and the verifier judges the complete history so far. Rows
- * share the cluster, so each later row is also checked against everything that happened before it.
+ * then every row in turn: payments flow and merchants refund some of the payments earlier rows
+ * confirmed, the row's fault lands at a seeded random moment, the cluster recovers, the backlog
+ * drains, and the verifier judges the complete history so far. Rows share the cluster, so each
+ * later row is also checked against everything that happened before it, and its refunds ride on
+ * payments the faults of earlier rows already went through. The first row of a cluster has nothing
+ * to refund yet.
  */
 public final class FaultMatrix {
 
@@ -62,8 +69,9 @@ public final class FaultMatrix {
                 out.printf("seed %d: cluster up in %.1f s%n", seed, cluster.startTime().toMillis() / 1000.0);
                 long previousDuplicates = 0;
                 long previousNeedsAttention = 0;
+                RefundBook books = new RefundBook();
                 for (Fault fault : settings.faults()) {
-                    RowResult row = runRow(cluster, fault, seed, previousDuplicates, previousNeedsAttention);
+                    RowResult row = runRow(cluster, fault, seed, books, previousDuplicates, previousNeedsAttention);
                     previousDuplicates += row.duplicatesAbsorbed();
                     previousNeedsAttention += row.needsAttention();
                     results.add(row);
@@ -78,7 +86,8 @@ public final class FaultMatrix {
         return results;
     }
 
-    private RowResult runRow(ProcessCluster cluster, Fault fault, long seed, long duplicatesBefore,
+    /** @param books the payments earlier rows accepted (refunded from) and what was refunded of them; gains this row's */
+    private RowResult runRow(ProcessCluster cluster, Fault fault, long seed, RefundBook books, long duplicatesBefore,
                              long needsAttentionBefore) throws Exception {
         long started = System.nanoTime();
         SplittableRandom random = new SplittableRandom(seed * 1_000 + fault.ordinal());
@@ -96,10 +105,17 @@ public final class FaultMatrix {
                 .paymentDeadline(Duration.ofMinutes(3))
                 .statusPolling(LoadPlan.StatusPolling.off())
                 .build();
+        // seeded apart from the row's generator, so a seed's payments and fault moments stay what they were before refunds
+        long refundSeed = (seed * 1_000 + fault.ordinal()) ^ 0x7e_f0_4d_5eL;
+        RefundPlan refundPlan = RefundPlan.of(cluster.apiUrl(), plan.apiKeys(), settings.refundsPerRow(),
+                settings.refundRatePerSecond(), refundSeed, "r" + plan.runId());
         FaultRun run;
         List<PaymentOutcome> outcomes;
+        List<RefundOutcome> refunds;
+        List<String> refundViolations = new ArrayList<>();
         ExecutorService injector = Executors.newSingleThreadExecutor(r -> new Thread(r, "fault-" + fault.label()));
-        try (LoadRun load = new LoadGenerator(Clock.systemUTC()).start(plan)) {
+        try (LoadRun load = new LoadGenerator(Clock.systemUTC()).start(plan);
+             RefundRun refunding = RefundRun.start(refundPlan, books, Clock.systemUTC())) {
             run = new FaultRun(cluster, random, load, out);
             FaultRun context = run;
             CompletableFuture<Void> injection = CompletableFuture.runAsync(() -> {
@@ -110,11 +126,17 @@ public final class FaultMatrix {
                 }
             }, injector);
             load.awaitFinished(Duration.ofMinutes(5));
+            if (!refunding.awaitFinished(Duration.ofMinutes(5))) {
+                refundViolations.add("refund run " + refundPlan.runId() + " still sending after 5 minutes");
+            }
             awaitInjection(injection, fault);
             outcomes = load.results();
+            refunds = refunding.results();
+            refundViolations.addAll(refunding.brokenPromises());
         } finally {
             injector.shutdownNow();
         }
+        books.addAccepted(outcomes);
 
         Verdict verdict;
         boolean drained;
@@ -127,11 +149,14 @@ public final class FaultMatrix {
             verdict = new HistoryVerifier(Backlog.DRAINED).verify(reader.read());
         }
         int accepted = (int) outcomes.stream().filter(PaymentOutcome::accepted).count();
-        long gaveUp = outcomes.stream().filter(o -> !o.accepted()).count();
-        return new RowResult(fault, seed, accepted, run.injectedCount(),
+        int refundsAccepted = (int) refunds.stream().filter(RefundOutcome::accepted).count();
+        long gaveUp = outcomes.stream().filter(o -> !o.accepted()).count() + refunds.stream().filter(RefundOutcome::gaveUp).count();
+        List<String> violations = new ArrayList<>(run.violations());
+        violations.addAll(refundViolations);
+        return new RowResult(fault, seed, accepted, refundsAccepted, run.injectedCount(),
                 verdict.statistics().duplicatesAbsorbed() - duplicatesBefore,
                 verdict.statistics().needsAttention() - needsAttentionBefore, gaveUp, drained, verdict,
-                run.violations(), Duration.ofNanos(System.nanoTime() - started));
+                violations, Duration.ofNanos(System.nanoTime() - started));
     }
 
     private static void awaitInjection(CompletableFuture<Void> injection, Fault fault) throws Exception {

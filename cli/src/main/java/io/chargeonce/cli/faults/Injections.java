@@ -158,24 +158,32 @@ final class Injections {
         run.cluster().provider().setFaults(baseline(run.random().nextLong()));
     }
 
+    /** Payment requests and refund requests alike: both reach the processor at least once through the relay. */
     private static void duplicateEvents(FaultRun run) throws InterruptedException {
         run.atRandomMoment(0.4, 0.8);
-        String topic = run.cluster().topics().paymentRequests().name();
         try (RawRecords raw = new RawRecords(run.cluster().bootstrapServers())) {
-            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>(raw.readCommitted(topic));
-            Collections.shuffle(records, new java.util.Random(run.random().nextLong()));
-            List<ConsumerRecord<byte[], byte[]>> copies = records.subList(0, Math.min(records.size(), 15));
-            for (ConsumerRecord<byte[], byte[]> record : copies) {
-                raw.send(topic, record.key(), record.value(), record.headers());
-            }
-            run.injected(copies.size() + " request events re-published byte for byte");
+            int payments = republish(raw, run.cluster().topics().paymentRequests().name(), 15, run);
+            int refunds = republish(raw, run.cluster().topics().refundRequests().name(), 5, run);
+            run.injected(payments + " payment and " + refunds + " refund request events re-published byte for byte");
         }
     }
 
+    /** Re-publishes up to {@code most} records of {@code topic} drawn at random, byte for byte with their headers. */
+    private static int republish(RawRecords raw, String topic, int most, FaultRun run) {
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>(raw.readCommitted(topic));
+        Collections.shuffle(records, new java.util.Random(run.random().nextLong()));
+        List<ConsumerRecord<byte[], byte[]>> copies = records.subList(0, Math.min(records.size(), most));
+        for (ConsumerRecord<byte[], byte[]> record : copies) {
+            raw.send(topic, record.key(), record.value(), record.headers());
+        }
+        return copies.size();
+    }
+
     /**
-     * Sends poison (bytes that are not Avro, and a framed record with an unknown schema id), waits
-     * for it on the dead-letter topics, then replays every dead letter to its origin twice, as an
-     * operator replaying a DLT by mistake would. Replays must be no-ops for the payments.
+     * Sends poison (bytes that are not Avro, and a framed record with an unknown schema id, on the
+     * payment request topic; bytes that are not Avro on the refund request topic), waits for it on the
+     * dead-letter topics, then replays every dead letter to its origin twice, as an operator replaying
+     * a DLT by mistake would. Replays must be no-ops for the payments and the refunds.
      */
     private static void deadLettersReplayedTwice(FaultRun run) throws Exception {
         ProcessCluster cluster = run.cluster();
@@ -188,12 +196,14 @@ final class Injections {
             raw.send(requests, bytes(poisonKey), bytes("{\"not\":\"avro\"}"), eventHeaders());
             byte[] unknownSchema = ByteBuffer.allocate(9).put((byte) 0).putInt(999_999).putInt(42).array();
             raw.send(requests, bytes(poisonKey + "-framed"), unknownSchema, eventHeaders());
-            run.injected("2 poison records on the request topic");
+            raw.send(cluster.topics().refundRequests().name(), bytes(poisonKey + "-refund"), bytes("{\"not\":\"avro\"}"),
+                    eventHeaders());
+            run.injected("3 poison records: 2 on the payment request topic, 1 on the refund request topic");
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             List<ConsumerRecord<byte[], byte[]>> dead = List.of();
             while (System.nanoTime() < deadline) {
                 dead = raw.readCommitted(dltTopic.name());
-                if (dead.stream().filter(r -> new String(r.key(), StandardCharsets.UTF_8).startsWith(poisonKey)).count() >= 2) {
+                if (dead.stream().filter(r -> new String(r.key(), StandardCharsets.UTF_8).startsWith(poisonKey)).count() >= 3) {
                     break;
                 }
                 Thread.sleep(100); // the injector's own poll of the dead-letter topic

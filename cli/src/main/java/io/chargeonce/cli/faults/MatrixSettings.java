@@ -13,9 +13,22 @@ import java.util.List;
  * @param clients         apps paying at once
  * @param ratePerSecond   payment rate; low enough that a fault lands while payments are in flight
  * @param drainTimeout    how long a row waits for every payment to settle after the load and the fault
+ * @param refundsPerRow   cap on refunds sent during each row (a quarter of the CONFIRMED payments of earlier
+ *                        rows, at most this many): enough to put refunds in flight under every fault, few
+ *                        enough that a late row costs no more than an early one; 0 switches refunds off
+ * @param refundRatePerSecond refunds started per second; slow enough that they span the payments'
+ *                        seconds, when the fault lands
  */
 public record MatrixSettings(List<Fault> faults, List<Long> seeds, int paymentsPerRow, int clients,
-                             double ratePerSecond, Duration drainTimeout) {
+                             double ratePerSecond, Duration drainTimeout, int refundsPerRow,
+                             double refundRatePerSecond) {
+
+    /** Refunds sized to the payments: a quarter of a row's payments per row, spread over the row's payment time. */
+    public MatrixSettings(List<Fault> faults, List<Long> seeds, int paymentsPerRow, int clients, double ratePerSecond,
+                          Duration drainTimeout) {
+        this(faults, seeds, paymentsPerRow, clients, ratePerSecond, drainTimeout, Math.max(1, paymentsPerRow / 4),
+                ratePerSecond / 3);
+    }
 
     public MatrixSettings {
         faults = List.copyOf(faults);
@@ -25,6 +38,9 @@ public record MatrixSettings(List<Fault> faults, List<Long> seeds, int paymentsP
         }
         if (paymentsPerRow < 1 || clients < 1 || !(ratePerSecond > 0)) {
             throw new IllegalArgumentException("paymentsPerRow, clients and ratePerSecond must be positive");
+        }
+        if (refundsPerRow < 0 || !(refundRatePerSecond > 0)) {
+            throw new IllegalArgumentException("refundsPerRow must be >= 0 and refundRatePerSecond positive");
         }
     }
 
