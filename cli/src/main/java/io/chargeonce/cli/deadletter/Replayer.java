@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
@@ -77,6 +78,7 @@ public final class Replayer {
                     replay.add(record);
                 }
             }
+            WriteAccess.require(settings, writes(plan, replay, park));
             try (KafkaProducer<byte[], byte[]> producer = producer()) {
                 if (!plan.dryRun()) {
                     send(producer, replay, park, plan.ratePerSecond());
@@ -116,6 +118,19 @@ public final class Replayer {
         for (Future<?> ack : acks) {
             await(ack);
         }
+    }
+
+    /** Every topic this run will write: origins and parking unless dry, and the audit always. */
+    private Set<String> writes(ReplayPlan plan, List<DeadLetterRecord> replay, List<DeadLetterRecord> park) {
+        Set<String> topics = new LinkedHashSet<>();
+        if (!plan.dryRun()) {
+            replay.forEach(record -> topics.add(record.letter().getOriginTopic()));
+            if (!park.isEmpty()) {
+                topics.add(settings.topics().deadLetterParking().name());
+            }
+        }
+        topics.add(settings.topics().replayAudit().name());
+        return topics;
     }
 
     /** The original headers as the envelope kept them, with the replay count set to {@code count}. */

@@ -72,7 +72,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ReplayCredentialsTest {
     private static final KafkaSecurity SECURITY = KafkaSecurity.saslPlain("admin",
-            Map.of("admin", "admin-secret", "ops", "ops-secret", "services", "services-secret"));
+            Map.of("admin", "admin-secret", "ops", "ops-secret", "services", "services-secret",
+                    "forgetful", "forgetful-secret"));
     private static final Duration READ_DEADLINE = Duration.ofSeconds(30);
 
     private static Sandbox sandbox;
@@ -91,6 +92,9 @@ class ReplayCredentialsTest {
         try (Admin admin = Admin.create(client("admin"))) {
             admin.createTopics(topics.all().stream().map(t -> new NewTopic(t.name(), 1, (short) 1)).toList()).all().get();
             List<AclBinding> acls = new ArrayList<>(replayAcls("ops"));
+            // an operator whose grant forgot one line: Write on the audit topic
+            replayAcls("forgetful").stream().filter(acl -> !(acl.pattern().name().equals(topics.replayAudit().name())
+                    && acl.entry().operation() == AclOperation.WRITE)).forEach(acls::add);
             // the services may move requests, as relay and processor do, and nothing of dead letters or audit
             for (Topic<?> request : List.of(topics.paymentRequests(), topics.refundRequests())) {
                 acls.add(allow("services", request, AclOperation.WRITE));
@@ -171,14 +175,25 @@ class ReplayCredentialsTest {
 
     @Test
     void theServicesCredentialsCannotReplayAndLeaveNoTrace() throws Exception {
-        String paymentId = "acl-services-" + UUID.randomUUID();
+        // the first thing a replay reads is the audit (what earlier runs did): that is what it is refused
+        assertRefusedWithoutTrace("services", "Read", topics.replayAudit());
+    }
+
+    @Test
+    void aLoginThatMayNotWriteTheAuditReplaysNothingRatherThanReplayUnaudited() throws Exception {
+        // the audit is written last: had the request been re-published before the refusal, nobody could account for it
+        assertRefusedWithoutTrace("forgetful", "Write", topics.replayAudit());
+    }
+
+    /** A replay as {@code principal} fails naming the permission and topic, re-publishes nothing and audits nothing. */
+    private static void assertRefusedWithoutTrace(String principal, String operation, Topic<?> topic) throws Exception {
+        String paymentId = "acl-" + principal + "-" + UUID.randomUUID();
         deadLetter(paymentId, 0);
 
-        Run run = replay("services", paymentId);
+        Run run = replay(principal, paymentId);
 
         assertThat(run.exit()).as(run.toString()).isEqualTo(2);
-        // the first thing a replay reads is the audit (what earlier runs did): that is what it is refused
-        assertThat(run.err()).contains("refused Read on topic(s) [" + topics.replayAudit().name() + "]");
+        assertThat(run.err()).contains("refused " + operation + " on topic(s) [" + topic.name() + "]");
         assertThat(records(topics.paymentRequests().name(), paymentId)).singleElement()
                 .satisfies(original -> assertThat(header(original, EventHeaders.REPLAY_COUNT)).isNull());
         assertThat(audits(paymentId)).isEmpty();
@@ -196,9 +211,9 @@ class ReplayCredentialsTest {
                 .setAmountMinor(0).setCurrency("EUR").setRequestedAt(Instant.now()).build();
         byte[] value = AvroSerde.forTopic(topics.paymentRequests(), registry).serialize(request);
         Map<String, ByteBuffer> original = new HashMap<>();
-        original.put(EventHeaders.EVENT_ID, ByteBuffer.wrap(eventId.getBytes(StandardCharsets.UTF_8)));
+        original.put(EventHeaders.EVENT_ID, utf8(eventId));
         if (replayedBefore > 0) {
-            original.put(EventHeaders.REPLAY_COUNT, ByteBuffer.wrap(String.valueOf(replayedBefore).getBytes(StandardCharsets.UTF_8)));
+            original.put(EventHeaders.REPLAY_COUNT, utf8(String.valueOf(replayedBefore)));
         }
         Headers headers = new RecordHeaders();
         original.forEach((name, bytes) -> headers.add(name, DeadLetterRecord.bytes(bytes)));
@@ -277,6 +292,10 @@ class ReplayCredentialsTest {
             }
         }
         return records;
+    }
+
+    private static ByteBuffer utf8(String text) {
+        return ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
