@@ -86,12 +86,8 @@ class RefundReplayTopologyTest extends TopologyTestBase {
         assertThat(TopologyHarness.originalReplayCount(original)).isNull();
 
         // Replayed as 'dlt replay' does (count + 1 each round); the provider rejects every time.
-        h.replay(original, 1);
-        reject(h);
-        TestRecord<byte[], DeadLetter> once = single(h.deadLetters(FailureClass.PROVIDER_TERMINAL));
-        h.replay(once, 2);
-        reject(h);
-        TestRecord<byte[], DeadLetter> twice = single(h.deadLetters(FailureClass.PROVIDER_TERMINAL));
+        TestRecord<byte[], DeadLetter> once = h.replayRefusedAgain(original, 1, () -> reject(h));
+        TestRecord<byte[], DeadLetter> twice = h.replayRefusedAgain(once, 2, () -> reject(h));
 
         assertThat(h.gateway.refundCalls()).hasSize(3);
         assertThat(TopologyHarness.originalReplayCount(once)).isEqualTo("1");
@@ -109,11 +105,6 @@ class RefundReplayTopologyTest extends TopologyTestBase {
     private static void reject(TopologyHarness h) {
         h.gateway.lastRefundCall().answer(new RefundOutcome.Rejected("invalid_request_error", "account not activated for refunds"));
         h.tick();
-    }
-
-    private static <T> T single(List<T> items) {
-        assertThat(items).hasSize(1);
-        return items.getFirst();
     }
 
     /** A confirmed payment's refund of 400 the provider rejected: NEEDS_ATTENTION, its request dead-lettered. */

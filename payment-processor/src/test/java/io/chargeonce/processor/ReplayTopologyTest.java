@@ -134,12 +134,8 @@ class ReplayTopologyTest extends TopologyTestBase {
 
         // The operator replays it twice, as 'dlt replay' does (count + 1 each round); the account
         // is still not activated, so the ledger re-drives it and the provider refuses each time.
-        h.replay(original, 1);
-        refuse(h);
-        TestRecord<byte[], DeadLetter> once = single(h.deadLetters(FailureClass.PROVIDER_TERMINAL));
-        h.replay(once, 2);
-        refuse(h);
-        TestRecord<byte[], DeadLetter> twice = single(h.deadLetters(FailureClass.PROVIDER_TERMINAL));
+        TestRecord<byte[], DeadLetter> once = h.replayRefusedAgain(original, 1, () -> refuse(h));
+        TestRecord<byte[], DeadLetter> twice = h.replayRefusedAgain(once, 2, () -> refuse(h));
 
         assertThat(h.gateway.charges()).hasSize(3);
         assertThat(TopologyHarness.originalReplayCount(once)).isEqualTo("1");

@@ -164,6 +164,22 @@ public final class TopologyHarness implements AutoCloseable {
         }
     }
 
+    /**
+     * Replays a provider-refused dead letter as {@code dlt replay}'s round {@code count} would,
+     * lets {@code refuse} answer the call the ledger re-drives, and returns the one dead letter
+     * that refusal made.
+     */
+    public TestRecord<byte[], DeadLetter> replayRefusedAgain(TestRecord<byte[], DeadLetter> deadLetter, int count,
+                                                            Runnable refuse) {
+        replay(deadLetter, count);
+        refuse.run();
+        List<TestRecord<byte[], DeadLetter>> letters = deadLetters(FailureClass.PROVIDER_TERMINAL);
+        if (letters.size() != 1) {
+            throw new AssertionError("replay " + count + " refused again made " + letters.size() + " dead letters, expected 1");
+        }
+        return letters.getFirst();
+    }
+
     /** A dead letter's {@link EventHeaders#REPLAY_COUNT} in its envelope's original headers (what the loop guard reads); null if absent. */
     public static String originalReplayCount(TestRecord<byte[], DeadLetter> deadLetter) {
         ByteBuffer value = deadLetter.value().getOriginalHeaders().get(EventHeaders.REPLAY_COUNT);
