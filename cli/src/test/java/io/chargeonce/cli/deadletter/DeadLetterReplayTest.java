@@ -49,7 +49,8 @@ import static org.awaitility.Awaitility.await;
  * processor, the registry and the provider simulator). Poison of every class lands on its topic
  * with its headers; a payment the provider refused is completed by a replay once the cause is
  * fixed, and charged once however often it is replayed; a record that keeps failing is parked by
- * the loop guard; every run leaves one audit record, a dry run nothing else.
+ * the loop guard, whether validation or the provider (a payment or a refund) refused it; every run
+ * leaves one audit record, a dry run nothing else.
  */
 class DeadLetterReplayTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -186,6 +187,56 @@ class DeadLetterReplayTest {
         }
         // parked means out of circulation: a fourth run finds nothing new to replay
         assertThat(replayer().replay(plan(paymentId, false, false, 2)).replayed()).isEmpty();
+    }
+
+    @Test
+    void theLoopGuardParksAPaymentTheProviderKeepsRefusing() throws Exception {
+        stack.sandbox().provider().refuseCharges("account_inactive");
+        String paymentId;
+        try {
+            paymentId = api.createPayment("refusing-" + UUID.randomUUID(), "order-rl", "cus_rl", 2300, "EUR").paymentId();
+            assertParkedAfterTwoReplaysOfProviderRefusals(paymentId, topics.paymentRequests().name());
+        } finally {
+            stack.sandbox().provider().refuseCharges(null);
+        }
+        assertThat(charges(paymentId)).isEmpty();
+    }
+
+    @Test
+    void theLoopGuardParksARefundTheProviderKeepsRejecting() throws Exception {
+        String paymentId = api.createPayment("refundable-" + UUID.randomUUID(), "order-rr", "cus_rr", 2400, "EUR").paymentId();
+        await().atMost(WAIT).until(() -> "CONFIRMED".equals(api.payment(paymentId).paymentStatus()));
+        stack.sandbox().provider().refuseCharges("account_inactive");
+        try {
+            assertThat(api.createRefund(paymentId, "refund-" + UUID.randomUUID(), 700L, null).status()).isEqualTo(202);
+            assertParkedAfterTwoReplaysOfProviderRefusals(paymentId, topics.refundRequests().name());
+        } finally {
+            stack.sandbox().provider().refuseCharges(null);
+        }
+        assertThat(stack.sandbox().provider().refunds()).noneMatch(r -> paymentId.equals(r.paymentId()));
+    }
+
+    /**
+     * With the provider refusing throughout, each replay is re-driven by the ledger and refused
+     * again; the ledger's new dead letter must carry the replay count on, or the loop guard (max 2)
+     * would see 0 every round and replay for ever.
+     */
+    private static void assertParkedAfterTwoReplaysOfProviderRefusals(String paymentId, String originTopic)
+            throws InterruptedException {
+        assertThat(awaitLetter(FailureClass.PROVIDER_TERMINAL, paymentId).letter().getOriginTopic()).isEqualTo(originTopic);
+        for (int round = 1; round <= 2; round++) {
+            int count = round;
+            ReplayResult run = replayer().replay(plan(paymentId, false, false, 2));
+            assertThat(run.replayed()).singleElement().satisfies(r -> assertThat(r.replayCount()).isEqualTo(count - 1));
+            await().atMost(WAIT).until(() -> letters(FailureClass.PROVIDER_TERMINAL, paymentId).stream()
+                    .anyMatch(r -> r.replayCount() == count && originTopic.equals(r.letter().getOriginTopic())));
+        }
+        ReplayResult third = replayer().replay(plan(paymentId, false, false, 2));
+        assertThat(third.replayed()).isEmpty();
+        assertThat(third.parked()).singleElement().satisfies(r -> {
+            assertThat(r.replayCount()).isEqualTo(2);
+            assertThat(r.letter().getOriginTopic()).isEqualTo(originTopic);
+        });
     }
 
     @Test
