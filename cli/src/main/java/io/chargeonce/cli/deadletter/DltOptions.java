@@ -12,6 +12,7 @@ import java.time.format.DateTimeParseException;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Properties;
 import java.util.Set;
 
 /** Options every {@code dlt} verb shares: where, as whom, and which dead letters. */
@@ -34,8 +35,9 @@ public final class DltOptions {
                     + "security.protocol, sasl.mechanism, sasl.jaas.config, ssl.*. The services' credentials are never used."})
     Path clientConfig;
 
-    @Option(names = "--principal", defaultValue = "${sys:user.name}",
-            description = "Who is acting, recorded in the audit (default: the OS user, ${DEFAULT-VALUE}).")
+    @Option(names = "--principal",
+            description = "Who is acting, recorded in the audit (default: the user --client-config logs in as, "
+                    + "else the OS user). Refused if it differs from that login.")
     String principal;
 
     @Option(names = "--class", split = ",", paramLabel = "<class>",
@@ -55,8 +57,9 @@ public final class DltOptions {
     String until;
 
     public DltSettings settings() {
-        return new DltSettings(bootstrapServers, registryUrl, Topics.withPrefix(topicPrefix), DltSettings.load(clientConfig),
-                principal);
+        Properties client = DltSettings.load(clientConfig);
+        return new DltSettings(bootstrapServers, registryUrl, Topics.withPrefix(topicPrefix), client,
+                DltSettings.principal(principal, client));
     }
 
     public Selection selection(Clock clock) {

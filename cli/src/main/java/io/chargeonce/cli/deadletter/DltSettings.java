@@ -2,6 +2,7 @@ package io.chargeonce.cli.deadletter;
 
 import io.chargeonce.schemas.Topics;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 
 import java.io.IOException;
@@ -10,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Where the dead letters are and who is acting on them. The replay tool uses its own Kafka client
@@ -26,6 +29,7 @@ public record DltSettings(String bootstrapServers, String registryUrl, Topics to
     public static final String DEFAULT_BOOTSTRAP_SERVERS = "127.0.0.1:9092";
     public static final String DEFAULT_REGISTRY_URL = "http://127.0.0.1:8081/apis/ccompat/v7";
     public static final String DEFAULT_TOPIC_PREFIX = "chargeonce";
+    private static final Pattern JAAS_USERNAME = Pattern.compile("\\busername\\s*=\\s*\"([^\"]*)\"");
 
     public DltSettings {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -37,7 +41,35 @@ public record DltSettings(String bootstrapServers, String registryUrl, Topics to
         }
     }
 
-    /** The OS user, the default principal. */
+    /**
+     * The principal the audit records: the one asked for, else the user the client properties log in
+     * as (SASL {@code username=} in {@code sasl.jaas.config}), else the OS user. An asked-for principal
+     * that differs from the login is refused: the audit must name who the broker let in, not a label.
+     */
+    public static String principal(String asked, Properties clientProperties) {
+        String login = loginUser(clientProperties);
+        if (asked == null || asked.isBlank()) {
+            return login != null ? login : osUser();
+        }
+        if (login != null && !login.equals(asked)) {
+            throw new IllegalArgumentException("--principal '" + asked + "' differs from the user '" + login
+                    + "' that --client-config logs in as; the audit must name who actually logged in: "
+                    + "leave --principal out or make the two match");
+        }
+        return asked;
+    }
+
+    /** The SASL user name in {@code sasl.jaas.config} (PLAIN, SCRAM), or null when there is none. */
+    static String loginUser(Properties clientProperties) {
+        String jaas = clientProperties == null ? null : clientProperties.getProperty(SaslConfigs.SASL_JAAS_CONFIG);
+        if (jaas == null) {
+            return null;
+        }
+        Matcher user = JAAS_USERNAME.matcher(jaas);
+        return user.find() ? user.group(1) : null;
+    }
+
+    /** The OS user, the default principal when nothing logs in. */
     public static String osUser() {
         String user = System.getProperty("user.name");
         return user == null || user.isBlank() ? "unknown" : user;
