@@ -29,7 +29,8 @@ public final class DltCommand implements Runnable {
     static Integer guarded(Callable<Integer> body) {
         try {
             return body.call();
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // Ours: the message is written for the person at the terminal, the class name would only add noise.
             System.err.println("dlt: " + e.getMessage());
             return 2;
         } catch (InterruptedException e) {
