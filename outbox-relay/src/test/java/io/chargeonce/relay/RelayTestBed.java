@@ -18,7 +18,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.postgresql.ds.PGSimpleDataSource;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -35,6 +34,7 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
+import javax.sql.DataSource;
 
 /**
  * One test's private world on the shared sandbox: a fresh database with the outbox table, a
@@ -48,7 +48,7 @@ final class RelayTestBed implements AutoCloseable {
     final RelayConfig config;
     final Topics topics;
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private final PGSimpleDataSource dataSource = new PGSimpleDataSource();
+    private final DataSource dataSource;
     private final OutboxWriter writer = new OutboxWriter();
     private final Random random;
     private final Admin admin;
@@ -61,9 +61,7 @@ final class RelayTestBed implements AutoCloseable {
         this.config = config;
         this.topics = config.topics();
         this.random = new Random(seed);
-        dataSource.setUrl(database.jdbcUrl());
-        dataSource.setUser(database.user());
-        dataSource.setPassword(database.password());
+        this.dataSource = database.dataSource();
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()));
     }
 

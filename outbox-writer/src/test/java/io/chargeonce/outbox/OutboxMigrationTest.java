@@ -1,15 +1,14 @@
 package io.chargeonce.outbox;
 
-import io.chargeonce.sandbox.DatabaseInfo;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import javax.sql.DataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,19 +17,19 @@ class OutboxMigrationTest {
 
     @Test
     void composesWithTheHostServicesFlywayInEitherOrderAndIsRepeatable() throws SQLException {
-        PGSimpleDataSource hostFirst = dataSource(TestPostgres.node().createDatabase("outbox_mig_host_first"));
+        DataSource hostFirst = TestPostgres.node().createDatabase("outbox_mig_host_first").dataSource();
         // The usual order: the host's Flyway, untouched defaults, then the outbox.
         Flyway.configure().dataSource(hostFirst).locations("classpath:db/hostmigration").load().migrate();
         OutboxMigration.migrate(hostFirst);
         OutboxMigration.migrate(hostFirst);
 
-        PGSimpleDataSource outboxFirst = dataSource(TestPostgres.node().createDatabase("outbox_mig_outbox_first"));
+        DataSource outboxFirst = TestPostgres.node().createDatabase("outbox_mig_outbox_first").dataSource();
         OutboxMigration.migrate(outboxFirst);
         // After the outbox the schema is not empty, so the host's Flyway needs to baseline too.
         Flyway.configure().dataSource(outboxFirst).locations("classpath:db/hostmigration")
                 .baselineOnMigrate(true).baselineVersion("0").load().migrate();
 
-        for (PGSimpleDataSource db : List.of(hostFirst, outboxFirst)) {
+        for (DataSource db : List.of(hostFirst, outboxFirst)) {
             assertThat(tables(db)).contains("orders", "outbox", "flyway_schema_history", "outbox_schema_history");
             assertThat(appliedScripts(db, "outbox_schema_history")).containsExactly("V1__outbox.sql");
             assertThat(appliedScripts(db, "flyway_schema_history"))
@@ -38,23 +37,15 @@ class OutboxMigrationTest {
         }
     }
 
-    private static PGSimpleDataSource dataSource(DatabaseInfo database) {
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setUrl(database.jdbcUrl());
-        dataSource.setUser(database.user());
-        dataSource.setPassword(database.password());
-        return dataSource;
-    }
-
-    private static List<String> tables(PGSimpleDataSource db) throws SQLException {
+    private static List<String> tables(DataSource db) throws SQLException {
         return strings(db, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'");
     }
 
-    private static List<String> appliedScripts(PGSimpleDataSource db, String history) throws SQLException {
+    private static List<String> appliedScripts(DataSource db, String history) throws SQLException {
         return strings(db, "SELECT script FROM " + history + " WHERE success AND type = 'SQL' ORDER BY installed_rank");
     }
 
-    private static List<String> strings(PGSimpleDataSource db, String sql) throws SQLException {
+    private static List<String> strings(DataSource db, String sql) throws SQLException {
         List<String> values = new ArrayList<>();
         try (Connection connection = db.getConnection(); ResultSet rows = connection.createStatement().executeQuery(sql)) {
             while (rows.next()) {

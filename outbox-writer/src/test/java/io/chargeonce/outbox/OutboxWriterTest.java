@@ -4,7 +4,6 @@ import io.chargeonce.sandbox.DatabaseInfo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -13,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HexFormat;
 import java.util.UUID;
+import javax.sql.DataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -25,17 +25,14 @@ class OutboxWriterTest {
 
     private static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
-    private static PGSimpleDataSource dataSource;
+    private static DataSource dataSource;
     private static WalPeek wal;
     private final OutboxWriter writer = new OutboxWriter();
 
     @BeforeAll
     static void migrateAndOpenSlot() throws SQLException {
         DatabaseInfo database = TestPostgres.node().createDatabase("outbox_writer");
-        dataSource = new PGSimpleDataSource();
-        dataSource.setUrl(database.jdbcUrl());
-        dataSource.setUser(database.user());
-        dataSource.setPassword(database.password());
+        dataSource = database.dataSource();
         OutboxMigration.migrate(dataSource);
         wal = new WalPeek(database.jdbcUrl(), database.user(), database.password());
     }

@@ -1,5 +1,9 @@
 package io.chargeonce.sandbox;
 
+import org.postgresql.ds.PGSimpleDataSource;
+
+import javax.sql.DataSource;
+
 /**
  * A database created for one user of the sandbox (a test class, a service of the demo), so users
  * never see each other's tables, slots or publications.
@@ -10,4 +14,13 @@ package io.chargeonce.sandbox;
  * @param password its password (the sandbox trusts local connections; any value works)
  */
 public record DatabaseInfo(String name, String jdbcUrl, String user, String password) {
+
+    /** A plain (unpooled) data source for this database: for set-up, checks and tests, not for a service's traffic. */
+    public DataSource dataSource() {
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setUrl(jdbcUrl);
+        dataSource.setUser(user);
+        dataSource.setPassword(password);
+        return dataSource;
+    }
 }

@@ -13,7 +13,6 @@ import io.chargeonce.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -143,11 +142,7 @@ public final class ProcessCluster implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new ClusterStartException("interrupted while creating topics", e);
         }
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setUrl(environments.database().jdbcUrl());
-        dataSource.setUser(environments.database().user());
-        dataSource.setPassword(environments.database().password());
-        OutboxMigration.migrate(dataSource);
+        OutboxMigration.migrate(environments.database().dataSource());
     }
 
     private static void startAll(List<ServiceProcess> services) {

@@ -12,7 +12,6 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.postgresql.ds.PGSimpleDataSource;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -48,7 +47,7 @@ class ServiceOwnerTest {
     void aRelayWhoseOwnerIsKilledExitsAndFreesItsSlotAndPort(@TempDir Path dir) throws Exception {
         Sandbox sandbox = Sandbox.shared();
         ServiceEnvironments environments = environments(sandbox, dir);
-        OutboxMigration.migrate(dataSource(environments.database()));
+        OutboxMigration.migrate(environments.database().dataSource());
         Process owner = new ProcessBuilder("sleep", "600").start();
         Map<String, String> env = new HashMap<>(environments.relay());
         env.put(ChildJvm.OWNER_PID_ENV, Long.toString(owner.pid()));
@@ -93,14 +92,6 @@ class ServiceOwnerTest {
         return new ServiceEnvironments(ClusterOptions.defaults(), prefix, database, sandbox.postgres().host(),
                 sandbox.postgres().port(), sandbox.kafka().bootstrapServers(), sandbox.registry().url(),
                 sandbox.provider().url(), 0, List.of(), dir);
-    }
-
-    private static PGSimpleDataSource dataSource(DatabaseInfo database) {
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setUrl(database.jdbcUrl());
-        dataSource.setUser(database.user());
-        dataSource.setPassword(database.password());
-        return dataSource;
     }
 
     /** The relay's READY detail is {@code <slot> management <port>}. */

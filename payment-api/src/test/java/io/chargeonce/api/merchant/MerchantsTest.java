@@ -5,7 +5,6 @@ import io.chargeonce.sandbox.DatabaseInfo;
 import io.chargeonce.sandbox.Sandbox;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -13,22 +12,20 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
+import javax.sql.DataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class MerchantsTest {
 
-    private static PGSimpleDataSource dataSource;
+    private static DataSource dataSource;
     private static Merchants merchants;
 
     @BeforeAll
     static void migrate() {
         DatabaseInfo database = Sandbox.shared().postgres().createDatabase("api_merchants");
-        dataSource = new PGSimpleDataSource();
-        dataSource.setUrl(database.jdbcUrl());
-        dataSource.setUser(database.user());
-        dataSource.setPassword(database.password());
+        dataSource = database.dataSource();
         ApiMigration.migrate(dataSource);
         merchants = new Merchants(dataSource, Clock.systemUTC());
     }
