@@ -1,5 +1,7 @@
 package io.chargeonce.processor.ledger;
 
+import io.chargeonce.processor.reconcile.Attempt;
+
 import java.time.Instant;
 import java.util.Objects;
 
@@ -33,7 +35,7 @@ public sealed interface LedgerEntry {
      * @param lastUnknown why the last call's outcome is unknown, null before any outcome came back
      */
     record Attempting(ChargeRequest request, String idempotencyKey, int attempt, Instant firstAttemptAt,
-                      Instant nextCheckAt, String lastUnknown) implements LedgerEntry {
+                      Instant nextCheckAt, String lastUnknown) implements LedgerEntry, Attempt<LedgerEntry, Attempting> {
 
         public Attempting {
             Objects.requireNonNull(request, "request");
@@ -57,18 +59,31 @@ public sealed interface LedgerEntry {
             return LedgerState.ATTEMPTING;
         }
 
+        @Override
+        public String subject() {
+            return paymentId();
+        }
+
+        @Override
+        public LedgerEntry entry() {
+            return this;
+        }
+
         /** Starts the next attempt with the same key; {@code nextCheckAt} bounds how long its call may take. */
+        @Override
         public Attempting nextAttempt(Instant nextCheckAt) {
             return new Attempting(request, idempotencyKey, attempt + 1, firstAttemptAt, nextCheckAt, lastUnknown);
         }
 
         /** The call's outcome is unknown: check again at {@code nextCheckAt}, same attempt number. */
+        @Override
         public Attempting unknownUntil(Instant nextCheckAt, String reason) {
             return new Attempting(request, idempotencyKey, attempt, firstAttemptAt, nextCheckAt,
                     Objects.requireNonNull(reason, "reason"));
         }
 
         /** Same attempt, a new call: it must have an outcome by {@code nextCheckAt}. */
+        @Override
         public Attempting checkAt(Instant nextCheckAt) {
             return new Attempting(request, idempotencyKey, attempt, firstAttemptAt, nextCheckAt, lastUnknown);
         }
@@ -81,6 +96,7 @@ public sealed interface LedgerEntry {
             return new Failed(request, idempotencyKey, attempt, firstAttemptAt, reasonCode, reason, at);
         }
 
+        @Override
         public NeedsAttention escalate(String reason, Instant at) {
             return new NeedsAttention(request, idempotencyKey, attempt, firstAttemptAt, reason, at);
         }

@@ -166,17 +166,17 @@ public final class LedgerProcessor implements Processor<String, ChargeRequest, O
     }
 
     /** Saves the step's entry first, then publishes or calls: nothing leaves before the ledger says so. */
-    private void execute(Step step) {
+    private void execute(Step<LedgerEntry, LedgerEntry.Attempting, CallKind> step) {
         Instant now = clock.instant();
         ledger.save(step.next());
         switch (step) {
-            case Step.Call call -> startCall(call.next(), call.call(), now);
-            case Step.Wait wait -> {
-                log.info("payment {} outcome unknown, next check at {}: {}", wait.next().paymentId(),
-                        wait.next().nextCheckAt(), wait.next().lastUnknown());
-                publishStatus(wait.next(), now);
+            case Step.Call<LedgerEntry, LedgerEntry.Attempting, CallKind> call -> startCall(call.attempting(), call.call(), now);
+            case Step.Wait<LedgerEntry, LedgerEntry.Attempting, CallKind> wait -> {
+                log.info("payment {} outcome unknown, next check at {}: {}", wait.attempting().paymentId(),
+                        wait.attempting().nextCheckAt(), wait.attempting().lastUnknown());
+                publishStatus(wait.attempting(), now);
             }
-            case Step.Decide decide -> settle(decide, now);
+            case Step.Decide<LedgerEntry, LedgerEntry.Attempting, CallKind> decide -> settle(decide, now);
         }
     }
 
@@ -187,7 +187,7 @@ public final class LedgerProcessor implements Processor<String, ChargeRequest, O
         });
     }
 
-    private void settle(Step.Decide decide, Instant now) {
+    private void settle(Step.Decide<LedgerEntry, LedgerEntry.Attempting, CallKind> decide, Instant now) {
         LedgerEntry entry = decide.next();
         log.atInfo().addKeyValue("paymentId", entry.paymentId()).addKeyValue("decision", "settled")
                 .addKeyValue("ledgerState", entry.state()).addKeyValue("attempt", entry.attempt())

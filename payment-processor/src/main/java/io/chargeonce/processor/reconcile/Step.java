@@ -1,33 +1,46 @@
 package io.chargeonce.processor.reconcile;
 
 import io.chargeonce.events.FailureClass;
-import io.chargeonce.processor.ledger.LedgerEntry;
 
 /**
- * What the ledger processor must do next for one payment. Every step carries the entry to save,
- * so the ledger is written before anything leaves the stream thread.
+ * What a ledger processor must do next for one payment or refund. Every step carries the entry to
+ * save, so the ledger is written before anything leaves the stream thread.
+ *
+ * @param <E> the ledger's entry type
+ * @param <A> its attempting state
+ * @param <K> which provider calls it makes ({@link CallKind} for charges)
  */
-public sealed interface Step {
+public sealed interface Step<E, A extends Attempt<E, A>, K> {
 
-    LedgerEntry next();
+    /** The entry to save before the step is carried out. */
+    E next();
 
-    /** Save {@code next} and start {@code call} with the entry's idempotency key. */
-    record Call(LedgerEntry.Attempting next, CallKind call) implements Step {
+    /** Save {@code attempting} and start {@code call} with the entry's idempotency key. */
+    record Call<E, A extends Attempt<E, A>, K>(A attempting, K call) implements Step<E, A, K> {
+        @Override
+        public E next() {
+            return attempting.entry();
+        }
     }
 
-    /** The outcome is unknown: save {@code next}, which says when to check again, and report PENDING. */
-    record Wait(LedgerEntry.Attempting next) implements Step {
+    /** The outcome is unknown: save {@code attempting}, which says when to check again, and report PENDING. */
+    record Wait<E, A extends Attempt<E, A>, K>(A attempting) implements Step<E, A, K> {
+        @Override
+        public E next() {
+            return attempting.entry();
+        }
     }
 
     /**
-     * The payment is settled or needs a person: save the terminal entry, emit its status and result.
+     * Settled or needs a person: save the terminal entry, emit its status and, when settled, its result.
      *
      * @param deadLetter the dead-letter class for the original request, or null if it needs none
      */
-    record Decide(LedgerEntry next, FailureClass deadLetter) implements Step {
+    record Decide<E, A extends Attempt<E, A>, K>(E next, FailureClass deadLetter) implements Step<E, A, K> {
         public Decide {
-            if (next instanceof LedgerEntry.Attempting) {
-                throw new IllegalArgumentException("a decision needs a terminal entry, payment " + next.paymentId() + " is still attempting");
+            if (next instanceof Attempt<?, ?> attempting) {
+                throw new IllegalArgumentException("a decision needs a terminal entry, " + attempting.subject()
+                        + " is still attempting");
             }
         }
     }

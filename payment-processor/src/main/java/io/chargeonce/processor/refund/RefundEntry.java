@@ -1,6 +1,7 @@
 package io.chargeonce.processor.refund;
 
 import io.chargeonce.events.RefundStatus;
+import io.chargeonce.processor.reconcile.Attempt;
 
 import java.time.Instant;
 import java.util.Objects;
@@ -47,7 +48,7 @@ public sealed interface RefundEntry {
 
     /** A refund call may be in flight; at {@code nextCheckAt} it is re-driven by key. */
     record Attempting(RefundRequest request, String idempotencyKey, String chargeId, int attempt, Instant firstAttemptAt,
-                      Instant nextCheckAt, String lastUnknown) implements RefundEntry {
+                      Instant nextCheckAt, String lastUnknown) implements RefundEntry, Attempt<RefundEntry, Attempting> {
 
         public Attempting {
             Objects.requireNonNull(request, "request");
@@ -72,15 +73,28 @@ public sealed interface RefundEntry {
             return RefundStatus.PENDING;
         }
 
+        @Override
+        public String subject() {
+            return refundId();
+        }
+
+        @Override
+        public RefundEntry entry() {
+            return this;
+        }
+
+        @Override
         public Attempting nextAttempt(Instant nextCheckAt) {
             return new Attempting(request, idempotencyKey, chargeId, attempt + 1, firstAttemptAt, nextCheckAt, lastUnknown);
         }
 
+        @Override
         public Attempting unknownUntil(Instant nextCheckAt, String reason) {
             return new Attempting(request, idempotencyKey, chargeId, attempt, firstAttemptAt, nextCheckAt,
                     Objects.requireNonNull(reason, "reason"));
         }
 
+        @Override
         public Attempting checkAt(Instant nextCheckAt) {
             return new Attempting(request, idempotencyKey, chargeId, attempt, firstAttemptAt, nextCheckAt, lastUnknown);
         }
@@ -93,6 +107,7 @@ public sealed interface RefundEntry {
             return new Failed(request, idempotencyKey, chargeId, attempt, firstAttemptAt, reasonCode, reason, at);
         }
 
+        @Override
         public NeedsAttention escalate(String reason, Instant at) {
             return new NeedsAttention(request, idempotencyKey, chargeId, attempt, firstAttemptAt, reason, at);
         }

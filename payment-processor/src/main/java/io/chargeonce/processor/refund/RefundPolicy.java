@@ -1,18 +1,19 @@
 package io.chargeonce.processor.refund;
 
-import io.chargeonce.events.FailureClass;
 import io.chargeonce.processor.gateway.IdempotencyKeys;
 import io.chargeonce.processor.gateway.RefundOutcome;
 import io.chargeonce.processor.ledger.LedgerEntry;
 import io.chargeonce.processor.reconcile.RetryLimits;
+import io.chargeonce.processor.reconcile.RetryRules;
+import io.chargeonce.processor.reconcile.Step;
+import io.chargeonce.processor.refund.RefundEntry.Attempting;
 
 import java.time.Instant;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
  * The refund policy, as pure decisions (no I/O, no clock of its own), under the same
- * {@link RetryLimits} as charging:
+ * {@link RetryRules} as charging:
  * <ul>
  *   <li>a new refund is checked against the payment's ledger entry without calling the provider:
  *       the payment must be CONFIRMED, merchant and currency must match, and this amount plus every
@@ -30,10 +31,10 @@ public final class RefundPolicy {
     public static final String REFUND_MISMATCH = "refund_mismatch";
     public static final String AMOUNT_EXCEEDS_REFUNDABLE = "amount_exceeds_refundable";
 
-    private final RetryLimits limits;
+    private final RetryRules<RefundEntry, Attempting, RefundCallKind> rules;
 
     public RefundPolicy(RetryLimits limits) {
-        this.limits = Objects.requireNonNull(limits, "limits");
+        this.rules = new RetryRules<>(limits, RefundCallKind.REFUND, RefundCallKind.LOOKUP, "refunding again could refund twice");
     }
 
     /**
@@ -42,7 +43,8 @@ public final class RefundPolicy {
      * @param payment  the payment's ledger entry, null if this task's ledger does not know it
      * @param reserved what the payment's other refunds that are not FAILED already hold
      */
-    public RefundStep begin(RefundRequest request, LedgerEntry payment, long reserved, Instant now) {
+    public Step<RefundEntry, Attempting, RefundCallKind> begin(RefundRequest request, LedgerEntry payment, long reserved,
+                                                               Instant now) {
         String key = IdempotencyKeys.forRefund(request.refundId());
         if (!(payment instanceof LedgerEntry.Confirmed confirmed)) {
             return refuse(request, key, PAYMENT_NOT_CONFIRMED, "payment " + request.paymentId() + " is "
@@ -60,76 +62,42 @@ public final class RefundPolicy {
                     + "payment " + request.paymentId() + " has left: charged " + charged + ", already refunded or pending "
                     + reserved, now);
         }
-        return new RefundStep.Call(RefundEntry.Attempting.first(request, key, confirmed.providerChargeId(), now,
-                limits.deadlineFrom(now)), RefundStep.CallKind.REFUND);
+        return rules.call(deadline -> Attempting.first(request, key, confirmed.providerChargeId(), now, deadline), now);
     }
 
     /** An operator's replay of a NEEDS_ATTENTION refund: refund again with its key, inside the window only. */
-    public Optional<RefundStep> reopen(RefundEntry.NeedsAttention entry, RefundRequest replayed, Instant now) {
-        if (limits.pastWindow(entry.firstAttemptAt(), now)) {
-            return Optional.empty();
-        }
-        return Optional.of(new RefundStep.Call(entry.reopen(replayed, limits.deadlineFrom(now)), RefundStep.CallKind.REFUND));
+    public Optional<Step<RefundEntry, Attempting, RefundCallKind>> reopen(RefundEntry.NeedsAttention entry,
+                                                                         RefundRequest replayed, Instant now) {
+        return rules.reopen(entry.firstAttemptAt(), deadline -> entry.reopen(replayed, deadline), now);
     }
 
     /** The provider answered a call of the entry's current attempt. */
-    public RefundStep afterOutcome(RefundEntry.Attempting entry, RefundStep.CallKind call, RefundOutcome outcome, Instant now) {
+    public Step<RefundEntry, Attempting, RefundCallKind> afterOutcome(Attempting entry, RefundCallKind call,
+                                                                      RefundOutcome outcome, Instant now) {
         return switch (outcome) {
-            case RefundOutcome.Succeeded succeeded -> new RefundStep.Decide(entry.succeed(succeeded.providerRefundId(), now), null);
-            case RefundOutcome.Refused refused -> new RefundStep.Decide(
+            case RefundOutcome.Succeeded succeeded -> new Step.Decide<>(entry.succeed(succeeded.providerRefundId(), now), null);
+            case RefundOutcome.Refused refused -> new Step.Decide<>(
                     entry.fail(refused.code(), "refused by the provider: " + refused.message(), now), null);
-            case RefundOutcome.Rejected rejected -> new RefundStep.Decide(
-                    entry.escalate("the provider rejected the refund " + (call == RefundStep.CallKind.REFUND ? "" : "lookup ")
-                            + "(" + rejected.code() + "): " + rejected.message() + "; key " + entry.idempotencyKey(), now),
-                    "idempotency_error".equals(rejected.code()) ? FailureClass.IDEMPOTENCY_CONFLICT : FailureClass.PROVIDER_TERMINAL);
-            case RefundOutcome.NotFound ignored -> refundIfSafe(entry, now);
-            case RefundOutcome.Unknown unknown -> unknown(entry, unknown.reason(), now);
+            case RefundOutcome.Rejected rejected -> rules.rejected(entry, rejected.code(), "the provider rejected the refund "
+                    + (call == RefundCallKind.REFUND ? "" : "lookup ") + "(" + rejected.code() + "): " + rejected.message()
+                    + "; key " + entry.idempotencyKey(), now);
+            case RefundOutcome.NotFound ignored -> rules.callIfSafe(entry, now);
+            case RefundOutcome.Unknown unknown -> rules.unknown(entry, unknown.reason(), now);
         };
     }
 
     /** The entry's next check is due and no call of this instance is working on it. */
-    public RefundStep whenDue(RefundEntry.Attempting entry, Instant now) {
-        if (limits.pastWindow(entry.firstAttemptAt(), now)) {
-            return windowPassed(entry, now);
-        }
-        if (limits.exhausted(entry.attempt())) {
-            return exhausted(entry, entry.lastUnknown() == null ? "the call was lost" : entry.lastUnknown(), now);
-        }
-        return new RefundStep.Call(entry.nextAttempt(limits.deadlineFrom(now)), RefundStep.CallKind.LOOKUP);
+    public Step<RefundEntry, Attempting, RefundCallKind> whenDue(Attempting entry, Instant now) {
+        return rules.whenDue(entry, now);
     }
 
     /** A call that overran its deadline counts as an unknown outcome of its attempt. */
-    public RefundStep callLost(RefundEntry.Attempting entry, Instant now) {
-        return unknown(entry, limits.lostReason(), now);
+    public Step<RefundEntry, Attempting, RefundCallKind> callLost(Attempting entry, Instant now) {
+        return rules.callLost(entry, now);
     }
 
-    private static RefundStep refuse(RefundRequest request, String key, String code, String reason, Instant now) {
-        return new RefundStep.Decide(RefundEntry.Failed.beforeProvider(request, key, code, reason, now), null);
-    }
-
-    private RefundStep refundIfSafe(RefundEntry.Attempting entry, Instant now) {
-        if (limits.pastWindow(entry.firstAttemptAt(), now)) {
-            return windowPassed(entry, now);
-        }
-        // Same attempt, same key: the lookup and this refund are one reconcile round.
-        return new RefundStep.Call(entry.checkAt(limits.deadlineFrom(now)), RefundStep.CallKind.REFUND);
-    }
-
-    private RefundStep unknown(RefundEntry.Attempting entry, String reason, Instant now) {
-        if (limits.exhausted(entry.attempt())) {
-            return exhausted(entry, reason, now);
-        }
-        return new RefundStep.Wait(entry.unknownUntil(limits.nextCheckAfterUnknown(entry.attempt(), now),
-                "attempt " + entry.attempt() + ": " + reason));
-    }
-
-    private RefundStep exhausted(RefundEntry.Attempting entry, String lastReason, Instant now) {
-        return new RefundStep.Decide(entry.escalate(limits.exhaustedReason(entry.attempt(), lastReason, entry.idempotencyKey()),
-                now), null);
-    }
-
-    private RefundStep windowPassed(RefundEntry.Attempting entry, Instant now) {
-        return new RefundStep.Decide(entry.escalate(limits.windowPassedReason(entry.firstAttemptAt(), entry.attempt(),
-                entry.idempotencyKey(), "refunding again could refund twice"), now), null);
+    private static Step<RefundEntry, Attempting, RefundCallKind> refuse(RefundRequest request, String key, String code,
+                                                                        String reason, Instant now) {
+        return new Step.Decide<>(RefundEntry.Failed.beforeProvider(request, key, code, reason, now), null);
     }
 }

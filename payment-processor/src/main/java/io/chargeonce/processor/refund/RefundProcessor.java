@@ -12,6 +12,7 @@ import io.chargeonce.processor.ledger.LedgerProcessor;
 import io.chargeonce.processor.ledger.PaymentEvents;
 import io.chargeonce.processor.ledger.PaymentLedger;
 import io.chargeonce.processor.reconcile.InFlightCalls;
+import io.chargeonce.processor.reconcile.Step;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.Cancellable;
@@ -52,7 +53,7 @@ public final class RefundProcessor implements Processor<String, RefundRequest, O
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, LedgerEntry> payments;
     private RefundLedger ledger;
-    private InFlightCalls<RefundStep.CallKind, RefundOutcome> calls;
+    private InFlightCalls<RefundCallKind, RefundOutcome> calls;
     private Cancellable punctuation;
 
     /**
@@ -101,9 +102,9 @@ public final class RefundProcessor implements Processor<String, RefundRequest, O
                             replays > 0 ? " (replay " + replays + ")" : "");
             return;
         }
-        RefundStep step = policy.begin(request, payments.get(request.paymentId()), ledger.reserved(request.paymentId()),
+        Step<RefundEntry, RefundEntry.Attempting, RefundCallKind> step = policy.begin(request, payments.get(request.paymentId()), ledger.reserved(request.paymentId()),
                 clock.instant());
-        String decision = step instanceof RefundStep.Decide decide && decide.next() instanceof RefundEntry.Failed failed
+        String decision = step instanceof Step.Decide<RefundEntry, RefundEntry.Attempting, RefundCallKind> decide && decide.next() instanceof RefundEntry.Failed failed
                 ? failed.reasonCode() : "new";
         metrics.refundDecision(decision);
         log.atInfo().addKeyValue("paymentId", request.paymentId()).addKeyValue("refundId", request.refundId())
@@ -132,7 +133,7 @@ public final class RefundProcessor implements Processor<String, RefundRequest, O
 
     /** Applies finished calls, then re-drives what is due. Runs on the stream thread. */
     private void tick() {
-        for (InFlightCalls.Completed<RefundStep.CallKind, RefundOutcome> done : calls.drain()) {
+        for (InFlightCalls.Completed<RefundCallKind, RefundOutcome> done : calls.drain()) {
             apply(done);
         }
         Instant now = clock.instant();
@@ -150,8 +151,8 @@ public final class RefundProcessor implements Processor<String, RefundRequest, O
         }
     }
 
-    private void apply(InFlightCalls.Completed<RefundStep.CallKind, RefundOutcome> done) {
-        InFlightCalls.Call<RefundStep.CallKind> call = done.call();
+    private void apply(InFlightCalls.Completed<RefundCallKind, RefundOutcome> done) {
+        InFlightCalls.Call<RefundCallKind> call = done.call();
         String kind = call.kind().name().toLowerCase(Locale.ROOT);
         metrics.providerRefundCall(kind, done.outcome());
         RefundEntry entry = ledger.find(call.subject()).orElse(null);
@@ -166,21 +167,21 @@ public final class RefundProcessor implements Processor<String, RefundRequest, O
         execute(policy.afterOutcome(attempting, call.kind(), done.outcome(), clock.instant()));
     }
 
-    private void execute(RefundStep step) {
+    private void execute(Step<RefundEntry, RefundEntry.Attempting, RefundCallKind> step) {
         Instant now = clock.instant();
         ledger.save(step.next());
         switch (step) {
-            case RefundStep.Call call -> startCall(call.next(), call.call(), now);
-            case RefundStep.Wait wait -> {
-                log.info("refund {} outcome unknown, next check at {}: {}", wait.next().refundId(),
-                        wait.next().nextCheckAt(), wait.next().lastUnknown());
-                publishStatus(wait.next(), now);
+            case Step.Call<RefundEntry, RefundEntry.Attempting, RefundCallKind> call -> startCall(call.attempting(), call.call(), now);
+            case Step.Wait<RefundEntry, RefundEntry.Attempting, RefundCallKind> wait -> {
+                log.info("refund {} outcome unknown, next check at {}: {}", wait.attempting().refundId(),
+                        wait.attempting().nextCheckAt(), wait.attempting().lastUnknown());
+                publishStatus(wait.attempting(), now);
             }
-            case RefundStep.Decide decide -> settle(decide, now);
+            case Step.Decide<RefundEntry, RefundEntry.Attempting, RefundCallKind> decide -> settle(decide, now);
         }
     }
 
-    private void startCall(RefundEntry.Attempting entry, RefundStep.CallKind kind, Instant now) {
+    private void startCall(RefundEntry.Attempting entry, RefundCallKind kind, Instant now) {
         calls.start(entry.refundId(), entry.attempt(), kind, now, () -> switch (kind) {
             case REFUND -> gateway.refund(entry.request().toCommand(entry.idempotencyKey(), entry.chargeId()),
                     entry.request().traceparent());
@@ -188,7 +189,7 @@ public final class RefundProcessor implements Processor<String, RefundRequest, O
         });
     }
 
-    private void settle(RefundStep.Decide decide, Instant now) {
+    private void settle(Step.Decide<RefundEntry, RefundEntry.Attempting, RefundCallKind> decide, Instant now) {
         RefundEntry entry = decide.next();
         log.atInfo().addKeyValue("paymentId", entry.paymentId()).addKeyValue("refundId", entry.refundId())
                 .addKeyValue("decision", "settled").addKeyValue("refundStatus", entry.status())
