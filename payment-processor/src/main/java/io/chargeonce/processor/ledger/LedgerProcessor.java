@@ -9,12 +9,11 @@ import io.chargeonce.processor.gateway.ChargeOutcome;
 import io.chargeonce.processor.gateway.PaymentGateway;
 import io.chargeonce.processor.reconcile.CallKind;
 import io.chargeonce.processor.reconcile.InFlightCalls;
+import io.chargeonce.processor.reconcile.ReconcileLoop;
 import io.chargeonce.processor.reconcile.Reconciler;
 import io.chargeonce.processor.reconcile.Step;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.processor.Cancellable;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -25,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Charges each payment once, without ever waiting on the provider. For a payment it has never
@@ -41,6 +41,9 @@ import java.time.Instant;
  * </ul>
  * Each payment gets exactly one terminal status and at most one result record, because only an
  * attempting entry accepts an outcome and the terminal entry is written in the same transaction.
+ *
+ * <p>The call/apply/re-drive loop is the {@link ReconcileLoop} refunds run too; this class says what
+ * a new or replayed request means, what a charge call is, and what each turn logs and publishes.
  */
 public final class LedgerProcessor implements Processor<String, ChargeRequest, Object, Object> {
     private static final Logger log = LoggerFactory.getLogger(LedgerProcessor.class);
@@ -54,8 +57,7 @@ public final class LedgerProcessor implements Processor<String, ChargeRequest, O
     private final Serializer<PaymentRequested> requestSerializer;
     private ProcessorContext<Object, Object> context;
     private PaymentLedger ledger;
-    private InFlightCalls<CallKind, ChargeOutcome> calls;
-    private Cancellable punctuation;
+    private ReconcileLoop<LedgerEntry, LedgerEntry.Attempting, CallKind, ChargeOutcome> loop;
 
     /**
      * @param dueBatch          most due entries re-driven per punctuation, so a backlog after an
@@ -79,8 +81,9 @@ public final class LedgerProcessor implements Processor<String, ChargeRequest, O
         KeyValueStore<String, LedgerEntry> entries = context.getStateStore(PaymentLedger.LEDGER_STORE);
         KeyValueStore<Bytes, String> dueIndex = context.getStateStore(PaymentLedger.DUE_INDEX_STORE);
         this.ledger = new PaymentLedger(entries, dueIndex);
-        this.calls = new InFlightCalls<>("task " + context.taskId() + " payments", ChargeOutcome.Unknown::new);
-        this.punctuation = context.schedule(punctuationInterval, PunctuationType.WALL_CLOCK_TIME, ignored -> tick());
+        this.loop = new ReconcileLoop<>(LedgerEntry.Attempting.class, ledger, reconciler, new Charging(),
+                new InFlightCalls<>("task " + context.taskId() + " payments", ChargeOutcome.Unknown::new), clock, dueBatch);
+        loop.schedule(context, punctuationInterval);
     }
 
     @Override
@@ -105,7 +108,7 @@ public final class LedgerProcessor implements Processor<String, ChargeRequest, O
         log.atInfo().addKeyValue("paymentId", request.paymentId()).addKeyValue("eventId", request.eventId())
                 .addKeyValue("decision", "new")
                 .log("payment {} (event {}): recording attempt 1 and charging", request.paymentId(), request.eventId());
-        execute(reconciler.begin(request, clock.instant()));
+        loop.execute(reconciler.begin(request, clock.instant()));
     }
 
     /**
@@ -123,86 +126,73 @@ public final class LedgerProcessor implements Processor<String, ChargeRequest, O
         reconciler.reopen(entry, replayed, clock.instant()).ifPresentOrElse(step -> {
             log.info("payment {} (NEEDS_ATTENTION) re-driven by replay {} of event {}: attempt {} with key {}",
                     replayed.paymentId(), replays, replayed.eventId(), step.next().attempt(), entry.idempotencyKey());
-            execute(step);
+            loop.execute(step);
         }, () -> log.warn("replay {} of event {} for payment {} ignored: the provider's idempotency window since {} "
                         + "has passed, charging again could charge twice", replays, replayed.eventId(),
                 replayed.paymentId(), entry.firstAttemptAt()));
     }
 
-    /** Applies finished calls, then re-drives what is due. Runs on the stream thread. */
-    private void tick() {
-        for (InFlightCalls.Completed<CallKind, ChargeOutcome> done : calls.drain()) {
-            apply(done);
-        }
-        Instant now = clock.instant();
-        for (LedgerEntry.Attempting due : ledger.dueBy(now, dueBatch)) {
-            if (calls.isInFlight(due.paymentId())) {
-                // Past its deadline with no outcome: presume it lost rather than wait forever.
-                calls.abandon(due.paymentId());
-                execute(reconciler.callLost(due, now));
-            } else {
-                metrics.reconcileAttempt();
-                log.info("payment {} due for reconcile after attempt {} ({})", due.paymentId(), due.attempt(),
-                        due.lastUnknown() == null ? "no outcome recorded" : due.lastUnknown());
-                execute(reconciler.whenDue(due, now));
-            }
-        }
-    }
+    /** What the loop's turns mean for a payment: the charge call, and what each turn logs, counts and publishes. */
+    private final class Charging implements ReconcileLoop.Owner<LedgerEntry, LedgerEntry.Attempting, CallKind, ChargeOutcome> {
 
-    private void apply(InFlightCalls.Completed<CallKind, ChargeOutcome> done) {
-        InFlightCalls.Call<CallKind> call = done.call();
-        String kind = call.kind() == CallKind.CHARGE ? "charge" : "lookup";
-        metrics.providerCall(kind, done.outcome());
-        LedgerEntry entry = ledger.find(call.subject()).orElse(null);
-        if (!(entry instanceof LedgerEntry.Attempting attempting) || attempting.attempt() != call.attempt()) {
+        @Override
+        public CompletableFuture<ChargeOutcome> call(LedgerEntry.Attempting entry, CallKind call) {
+            return switch (call) {
+                case CHARGE -> gateway.charge(entry.request().toCommand(entry.idempotencyKey()), entry.request().traceparent());
+                case LOOKUP -> gateway.lookup(entry.idempotencyKey(), entry.request().traceparent());
+            };
+        }
+
+        @Override
+        public void finished(String kind, ChargeOutcome outcome) {
+            metrics.providerCall(kind, outcome);
+        }
+
+        @Override
+        public void ignored(InFlightCalls.Call<CallKind> call, String kind, ChargeOutcome outcome, LedgerEntry entry) {
             log.info("outcome {} of {} for payment {} attempt {} ignored: the ledger has it as {}",
-                    done.outcome().getClass().getSimpleName(), kind, call.subject(), call.attempt(),
+                    outcome.getClass().getSimpleName(), kind, call.subject(), call.attempt(),
                     entry == null ? "unknown" : entry.state() + " attempt " + entry.attempt());
-            return;
         }
-        log.info("payment {} attempt {}: {} answered {}", call.subject(), call.attempt(), kind,
-                done.outcome().getClass().getSimpleName());
-        execute(reconciler.afterOutcome(attempting, call.kind(), done.outcome(), clock.instant()));
-    }
 
-    /** Saves the step's entry first, then publishes or calls: nothing leaves before the ledger says so. */
-    private void execute(Step<LedgerEntry, LedgerEntry.Attempting, CallKind> step) {
-        Instant now = clock.instant();
-        ledger.save(step.next());
-        switch (step) {
-            case Step.Call<LedgerEntry, LedgerEntry.Attempting, CallKind> call -> startCall(call.attempting(), call.call(), now);
-            case Step.Wait<LedgerEntry, LedgerEntry.Attempting, CallKind> wait -> {
-                log.info("payment {} outcome unknown, next check at {}: {}", wait.attempting().paymentId(),
-                        wait.attempting().nextCheckAt(), wait.attempting().lastUnknown());
-                publishStatus(wait.attempting(), now);
-            }
-            case Step.Decide<LedgerEntry, LedgerEntry.Attempting, CallKind> decide -> settle(decide, now);
+        @Override
+        public void applying(InFlightCalls.Call<CallKind> call, String kind, ChargeOutcome outcome) {
+            log.info("payment {} attempt {}: {} answered {}", call.subject(), call.attempt(), kind,
+                    outcome.getClass().getSimpleName());
         }
-    }
 
-    private void startCall(LedgerEntry.Attempting entry, CallKind kind, Instant now) {
-        calls.start(entry.paymentId(), entry.attempt(), kind, now, () -> switch (kind) {
-            case CHARGE -> gateway.charge(entry.request().toCommand(entry.idempotencyKey()), entry.request().traceparent());
-            case LOOKUP -> gateway.lookup(entry.idempotencyKey(), entry.request().traceparent());
-        });
-    }
+        @Override
+        public void due(LedgerEntry.Attempting due) {
+            metrics.reconcileAttempt();
+            log.info("payment {} due for reconcile after attempt {} ({})", due.paymentId(), due.attempt(),
+                    due.lastUnknown() == null ? "no outcome recorded" : due.lastUnknown());
+        }
 
-    private void settle(Step.Decide<LedgerEntry, LedgerEntry.Attempting, CallKind> decide, Instant now) {
-        LedgerEntry entry = decide.next();
-        log.atInfo().addKeyValue("paymentId", entry.paymentId()).addKeyValue("decision", "settled")
-                .addKeyValue("ledgerState", entry.state()).addKeyValue("attempt", entry.attempt())
-                .log("payment {} settled as {} after {} attempt(s)", entry.paymentId(), entry.state(), entry.attempt());
-        metrics.settled(entry.state());
-        publishStatus(entry, now);
-        switch (entry) {
-            case LedgerEntry.Confirmed confirmed -> forward(entry, PaymentEvents.confirmed(confirmed), PaymentTopology.CONFIRMED_SINK, now);
-            case LedgerEntry.Failed failed -> forward(entry, PaymentEvents.failed(failed), PaymentTopology.FAILED_SINK, now);
-            case LedgerEntry.NeedsAttention needsAttention -> {
-                if (decide.deadLetter() != null) {
-                    deadLetter(needsAttention, decide.deadLetter());
+        @Override
+        public void waiting(LedgerEntry.Attempting entry, Instant now) {
+            log.info("payment {} outcome unknown, next check at {}: {}", entry.paymentId(), entry.nextCheckAt(),
+                    entry.lastUnknown());
+            publishStatus(entry, now);
+        }
+
+        @Override
+        public void settled(Step.Decide<LedgerEntry, LedgerEntry.Attempting, CallKind> decide, Instant now) {
+            LedgerEntry entry = decide.next();
+            log.atInfo().addKeyValue("paymentId", entry.paymentId()).addKeyValue("decision", "settled")
+                    .addKeyValue("ledgerState", entry.state()).addKeyValue("attempt", entry.attempt())
+                    .log("payment {} settled as {} after {} attempt(s)", entry.paymentId(), entry.state(), entry.attempt());
+            metrics.settled(entry.state());
+            publishStatus(entry, now);
+            switch (entry) {
+                case LedgerEntry.Confirmed confirmed -> forward(entry, PaymentEvents.confirmed(confirmed), PaymentTopology.CONFIRMED_SINK, now);
+                case LedgerEntry.Failed failed -> forward(entry, PaymentEvents.failed(failed), PaymentTopology.FAILED_SINK, now);
+                case LedgerEntry.NeedsAttention needsAttention -> {
+                    if (decide.deadLetter() != null) {
+                        deadLetter(needsAttention, decide.deadLetter());
+                    }
                 }
+                case LedgerEntry.Attempting attempting -> throw new IllegalStateException("unreachable: Decide holds terminal entries");
             }
-            case LedgerEntry.Attempting attempting -> throw new IllegalStateException("unreachable: Decide holds terminal entries");
         }
     }
 
@@ -226,11 +216,8 @@ public final class LedgerProcessor implements Processor<String, ChargeRequest, O
 
     @Override
     public void close() {
-        if (punctuation != null) {
-            punctuation.cancel();
-        }
-        if (calls != null) {
-            calls.close();
+        if (loop != null) {
+            loop.close();
         }
     }
 }

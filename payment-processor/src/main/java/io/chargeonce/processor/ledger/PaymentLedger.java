@@ -1,5 +1,6 @@
 package io.chargeonce.processor.ledger;
 
+import io.chargeonce.processor.reconcile.ReconcileLoop;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -19,7 +20,7 @@ import java.util.Optional;
  * <p>Writes go through {@link #save} only, which keeps the index in step with the entries: an
  * attempting entry has exactly one index key (its next-check time), a terminal one has none.
  */
-public final class PaymentLedger {
+public final class PaymentLedger implements ReconcileLoop.Ledger<LedgerEntry, LedgerEntry.Attempting> {
     public static final String LEDGER_STORE = "payment-ledger";
     public static final String DUE_INDEX_STORE = "payment-ledger-due-index";
 
@@ -41,10 +42,12 @@ public final class PaymentLedger {
                 Serdes.Bytes(), Serdes.String());
     }
 
+    @Override
     public Optional<LedgerEntry> find(String paymentId) {
         return Optional.ofNullable(entries.get(paymentId));
     }
 
+    @Override
     public void save(LedgerEntry entry) {
         LedgerEntry previous = entries.get(entry.paymentId());
         if (previous instanceof LedgerEntry.Attempting attempting) {
@@ -56,7 +59,7 @@ public final class PaymentLedger {
         }
     }
 
-    /** Attempting entries whose next check is at or before {@code now}, earliest first, at most {@code limit}. */
+    @Override
     public List<LedgerEntry.Attempting> dueBy(Instant now, int limit) {
         List<Bytes> dueKeys = DueIndex.dueKeys(dueIndex, now, limit);
         List<LedgerEntry.Attempting> result = new ArrayList<>(dueKeys.size());

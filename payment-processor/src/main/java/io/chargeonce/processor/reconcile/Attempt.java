@@ -4,7 +4,7 @@ import java.time.Instant;
 
 /**
  * An entry of a ledger while a provider call for it may be in flight, as the shared re-drive rules
- * ({@link RetryRules}) see it. A payment's and a refund's attempting
+ * ({@link RetryRules}) and loop ({@link ReconcileLoop}) see it. A payment's and a refund's attempting
  * entries implement it; their ledgers stay separate sealed state machines, and each transition still
  * returns that ledger's own types, so a refund attempt can never turn into a payment entry.
  *

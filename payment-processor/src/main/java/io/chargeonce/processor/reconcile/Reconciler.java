@@ -21,7 +21,7 @@ import java.util.Optional;
  *       it, and never past {@code maxAttempts} or the provider's idempotency window.</li>
  * </ul>
  */
-public final class Reconciler {
+public final class Reconciler implements ReconcileLoop.Policy<LedgerEntry, Attempting, CallKind, ChargeOutcome> {
     private final RetryRules<LedgerEntry, Attempting, CallKind> rules;
 
     public Reconciler(RetryLimits limits) {
@@ -43,7 +43,7 @@ public final class Reconciler {
         return rules.reopen(entry.firstAttemptAt(), deadline -> entry.reopen(replayed, deadline), now);
     }
 
-    /** The provider answered a call of the entry's current attempt. */
+    @Override
     public Step<LedgerEntry, Attempting, CallKind> afterOutcome(Attempting entry, CallKind call, ChargeOutcome outcome,
                                                                 Instant now) {
         return switch (outcome) {
@@ -57,12 +57,12 @@ public final class Reconciler {
         };
     }
 
-    /** The entry's next check is due and no call of this instance is working on it. */
+    @Override
     public Step<LedgerEntry, Attempting, CallKind> whenDue(Attempting entry, Instant now) {
         return rules.whenDue(entry, now);
     }
 
-    /** A call that overran its deadline counts as an unknown outcome of its attempt. */
+    @Override
     public Step<LedgerEntry, Attempting, CallKind> callLost(Attempting entry, Instant now) {
         return rules.callLost(entry, now);
     }

@@ -1,6 +1,7 @@
 package io.chargeonce.processor.refund;
 
 import io.chargeonce.processor.ledger.DueIndex;
+import io.chargeonce.processor.reconcile.ReconcileLoop;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -24,7 +25,7 @@ import java.util.Set;
  * running total, so it cannot drift: an entry reserves its amount from the moment it is written
  * (attempt 1) until it is FAILED. A payment has few refunds, so the sum reads a handful of entries.
  */
-public final class RefundLedger {
+public final class RefundLedger implements ReconcileLoop.Ledger<RefundEntry, RefundEntry.Attempting> {
     public static final String LEDGER_STORE = "refund-ledger";
     public static final String DUE_INDEX_STORE = "refund-ledger-due-index";
     public static final String BY_PAYMENT_STORE = "refund-ledger-by-payment";
@@ -54,6 +55,7 @@ public final class RefundLedger {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BY_PAYMENT_STORE), Serdes.String(), Serdes.String());
     }
 
+    @Override
     public Optional<RefundEntry> find(String refundId) {
         return Optional.ofNullable(entries.get(refundId));
     }
@@ -71,6 +73,7 @@ public final class RefundLedger {
     }
 
     /** Writes the entry, keeping the due index and the payment's refund list in step with it. */
+    @Override
     public void save(RefundEntry entry) {
         RefundEntry previous = entries.get(entry.refundId());
         if (previous instanceof RefundEntry.Attempting attempting) {
@@ -87,7 +90,7 @@ public final class RefundLedger {
         }
     }
 
-    /** Attempting refunds whose next check is at or before {@code now}, earliest first, at most {@code limit}. */
+    @Override
     public List<RefundEntry.Attempting> dueBy(Instant now, int limit) {
         List<RefundEntry.Attempting> result = new ArrayList<>();
         for (Bytes key : DueIndex.dueKeys(dueIndex, now, limit)) {

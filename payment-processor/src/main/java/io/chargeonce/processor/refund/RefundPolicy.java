@@ -3,6 +3,7 @@ package io.chargeonce.processor.refund;
 import io.chargeonce.processor.gateway.IdempotencyKeys;
 import io.chargeonce.processor.gateway.RefundOutcome;
 import io.chargeonce.processor.ledger.LedgerEntry;
+import io.chargeonce.processor.reconcile.ReconcileLoop;
 import io.chargeonce.processor.reconcile.RetryLimits;
 import io.chargeonce.processor.reconcile.RetryRules;
 import io.chargeonce.processor.reconcile.Step;
@@ -26,7 +27,7 @@ import java.util.Optional;
  *       NEEDS_ATTENTION with a reason naming the key.</li>
  * </ul>
  */
-public final class RefundPolicy {
+public final class RefundPolicy implements ReconcileLoop.Policy<RefundEntry, Attempting, RefundCallKind, RefundOutcome> {
     public static final String PAYMENT_NOT_CONFIRMED = "payment_not_confirmed";
     public static final String REFUND_MISMATCH = "refund_mismatch";
     public static final String AMOUNT_EXCEEDS_REFUNDABLE = "amount_exceeds_refundable";
@@ -71,7 +72,7 @@ public final class RefundPolicy {
         return rules.reopen(entry.firstAttemptAt(), deadline -> entry.reopen(replayed, deadline), now);
     }
 
-    /** The provider answered a call of the entry's current attempt. */
+    @Override
     public Step<RefundEntry, Attempting, RefundCallKind> afterOutcome(Attempting entry, RefundCallKind call,
                                                                       RefundOutcome outcome, Instant now) {
         return switch (outcome) {
@@ -86,12 +87,12 @@ public final class RefundPolicy {
         };
     }
 
-    /** The entry's next check is due and no call of this instance is working on it. */
+    @Override
     public Step<RefundEntry, Attempting, RefundCallKind> whenDue(Attempting entry, Instant now) {
         return rules.whenDue(entry, now);
     }
 
-    /** A call that overran its deadline counts as an unknown outcome of its attempt. */
+    @Override
     public Step<RefundEntry, Attempting, RefundCallKind> callLost(Attempting entry, Instant now) {
         return rules.callLost(entry, now);
     }

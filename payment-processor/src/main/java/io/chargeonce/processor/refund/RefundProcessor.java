@@ -12,11 +12,10 @@ import io.chargeonce.processor.ledger.LedgerProcessor;
 import io.chargeonce.processor.ledger.PaymentEvents;
 import io.chargeonce.processor.ledger.PaymentLedger;
 import io.chargeonce.processor.reconcile.InFlightCalls;
+import io.chargeonce.processor.reconcile.ReconcileLoop;
 import io.chargeonce.processor.reconcile.Step;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.processor.Cancellable;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -27,14 +26,16 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Refunds each refund at most once, the way {@link LedgerProcessor} charges: it decides a new
  * refund against the payment ledger (read-only, same task thanks to co-partitioning), records
  * attempt 1 in the refund ledger, reserving its amount, and only then starts the provider call
  * off-thread. A wall-clock punctuator applies finished calls and re-drives due refunds by key, all
- * inside the open EOS transaction, with the same crash and rebalance guarantees as charging.
+ * inside the open EOS transaction, with the same crash and rebalance guarantees as charging: it is
+ * the same {@link ReconcileLoop}, and this class says what a refund call is and what each turn of it
+ * logs and publishes.
  *
  * <p>Because the reservation is written in the same transaction as the decision, and one task
  * processes a payment's refunds one at a time, two refunds can never both fit in the same
@@ -53,8 +54,7 @@ public final class RefundProcessor implements Processor<String, RefundRequest, O
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, LedgerEntry> payments;
     private RefundLedger ledger;
-    private InFlightCalls<RefundCallKind, RefundOutcome> calls;
-    private Cancellable punctuation;
+    private ReconcileLoop<RefundEntry, RefundEntry.Attempting, RefundCallKind, RefundOutcome> loop;
 
     /**
      * @param dueBatch          most due refunds re-driven per punctuation
@@ -79,8 +79,9 @@ public final class RefundProcessor implements Processor<String, RefundRequest, O
         KeyValueStore<Bytes, String> dueIndex = context.getStateStore(RefundLedger.DUE_INDEX_STORE);
         KeyValueStore<String, String> byPayment = context.getStateStore(RefundLedger.BY_PAYMENT_STORE);
         this.ledger = new RefundLedger(entries, dueIndex, byPayment);
-        this.calls = new InFlightCalls<>("task " + context.taskId() + " refunds", RefundOutcome.Unknown::new);
-        this.punctuation = context.schedule(punctuationInterval, PunctuationType.WALL_CLOCK_TIME, ignored -> tick());
+        this.loop = new ReconcileLoop<>(RefundEntry.Attempting.class, ledger, policy, new Refunding(),
+                new InFlightCalls<>("task " + context.taskId() + " refunds", RefundOutcome.Unknown::new), clock, dueBatch);
+        loop.schedule(context, punctuationInterval);
     }
 
     @Override
@@ -111,7 +112,7 @@ public final class RefundProcessor implements Processor<String, RefundRequest, O
                 .addKeyValue("eventId", request.eventId()).addKeyValue("decision", decision)
                 .log("refund {} of payment {} (event {}): {}", request.refundId(), request.paymentId(), request.eventId(),
                         decision.equals("new") ? "recording attempt 1 and refunding" : "refused before the provider (" + decision + ")");
-        execute(step);
+        loop.execute(step);
     }
 
     /** An operator's replay of a NEEDS_ATTENTION refund: re-drive it with its own key if nothing changed. */
@@ -125,88 +126,76 @@ public final class RefundProcessor implements Processor<String, RefundRequest, O
         policy.reopen(entry, replayed, clock.instant()).ifPresentOrElse(step -> {
             log.info("refund {} (NEEDS_ATTENTION) re-driven by replay {} of event {}: attempt {} with key {}",
                     replayed.refundId(), replays, replayed.eventId(), step.next().attempt(), entry.idempotencyKey());
-            execute(step);
+            loop.execute(step);
         }, () -> log.warn("replay {} of event {} for refund {} ignored: the provider's idempotency window since {} "
                 + "has passed, refunding again could refund twice", replays, replayed.eventId(), replayed.refundId(),
                 entry.firstAttemptAt()));
     }
 
-    /** Applies finished calls, then re-drives what is due. Runs on the stream thread. */
-    private void tick() {
-        for (InFlightCalls.Completed<RefundCallKind, RefundOutcome> done : calls.drain()) {
-            apply(done);
-        }
-        Instant now = clock.instant();
-        for (RefundEntry.Attempting due : ledger.dueBy(now, dueBatch)) {
-            if (calls.isInFlight(due.refundId())) {
-                // Past its deadline with no outcome: presume it lost rather than wait forever.
-                calls.abandon(due.refundId());
-                execute(policy.callLost(due, now));
-            } else {
-                metrics.reconcileAttempt();
-                log.info("refund {} of payment {} due for reconcile after attempt {} ({})", due.refundId(), due.paymentId(),
-                        due.attempt(), due.lastUnknown() == null ? "no outcome recorded" : due.lastUnknown());
-                execute(policy.whenDue(due, now));
-            }
-        }
-    }
+    /** What the loop's turns mean for a refund: the refund call, and what each turn logs, counts and publishes. */
+    private final class Refunding implements ReconcileLoop.Owner<RefundEntry, RefundEntry.Attempting, RefundCallKind, RefundOutcome> {
 
-    private void apply(InFlightCalls.Completed<RefundCallKind, RefundOutcome> done) {
-        InFlightCalls.Call<RefundCallKind> call = done.call();
-        String kind = call.kind().name().toLowerCase(Locale.ROOT);
-        metrics.providerRefundCall(kind, done.outcome());
-        RefundEntry entry = ledger.find(call.subject()).orElse(null);
-        if (!(entry instanceof RefundEntry.Attempting attempting) || attempting.attempt() != call.attempt()) {
+        @Override
+        public CompletableFuture<RefundOutcome> call(RefundEntry.Attempting entry, RefundCallKind call) {
+            return switch (call) {
+                case REFUND -> gateway.refund(entry.request().toCommand(entry.idempotencyKey(), entry.chargeId()),
+                        entry.request().traceparent());
+                case LOOKUP -> gateway.lookupRefund(entry.idempotencyKey(), entry.request().traceparent());
+            };
+        }
+
+        @Override
+        public void finished(String kind, RefundOutcome outcome) {
+            metrics.providerRefundCall(kind, outcome);
+        }
+
+        @Override
+        public void ignored(InFlightCalls.Call<RefundCallKind> call, String kind, RefundOutcome outcome, RefundEntry entry) {
             log.info("outcome {} of refund {} for refund {} attempt {} ignored: the refund ledger has it as {}",
-                    done.outcome().getClass().getSimpleName(), kind, call.subject(), call.attempt(),
+                    outcome.getClass().getSimpleName(), kind, call.subject(), call.attempt(),
                     entry == null ? "missing" : entry.status() + " attempt " + entry.attempt());
-            return;
         }
-        log.info("refund {} attempt {}: {} answered {}", call.subject(), call.attempt(), kind,
-                done.outcome().getClass().getSimpleName());
-        execute(policy.afterOutcome(attempting, call.kind(), done.outcome(), clock.instant()));
-    }
 
-    private void execute(Step<RefundEntry, RefundEntry.Attempting, RefundCallKind> step) {
-        Instant now = clock.instant();
-        ledger.save(step.next());
-        switch (step) {
-            case Step.Call<RefundEntry, RefundEntry.Attempting, RefundCallKind> call -> startCall(call.attempting(), call.call(), now);
-            case Step.Wait<RefundEntry, RefundEntry.Attempting, RefundCallKind> wait -> {
-                log.info("refund {} outcome unknown, next check at {}: {}", wait.attempting().refundId(),
-                        wait.attempting().nextCheckAt(), wait.attempting().lastUnknown());
-                publishStatus(wait.attempting(), now);
-            }
-            case Step.Decide<RefundEntry, RefundEntry.Attempting, RefundCallKind> decide -> settle(decide, now);
+        @Override
+        public void applying(InFlightCalls.Call<RefundCallKind> call, String kind, RefundOutcome outcome) {
+            log.info("refund {} attempt {}: {} answered {}", call.subject(), call.attempt(), kind,
+                    outcome.getClass().getSimpleName());
         }
-    }
 
-    private void startCall(RefundEntry.Attempting entry, RefundCallKind kind, Instant now) {
-        calls.start(entry.refundId(), entry.attempt(), kind, now, () -> switch (kind) {
-            case REFUND -> gateway.refund(entry.request().toCommand(entry.idempotencyKey(), entry.chargeId()),
-                    entry.request().traceparent());
-            case LOOKUP -> gateway.lookupRefund(entry.idempotencyKey(), entry.request().traceparent());
-        });
-    }
+        @Override
+        public void due(RefundEntry.Attempting due) {
+            metrics.reconcileAttempt();
+            log.info("refund {} of payment {} due for reconcile after attempt {} ({})", due.refundId(), due.paymentId(),
+                    due.attempt(), due.lastUnknown() == null ? "no outcome recorded" : due.lastUnknown());
+        }
 
-    private void settle(Step.Decide<RefundEntry, RefundEntry.Attempting, RefundCallKind> decide, Instant now) {
-        RefundEntry entry = decide.next();
-        log.atInfo().addKeyValue("paymentId", entry.paymentId()).addKeyValue("refundId", entry.refundId())
-                .addKeyValue("decision", "settled").addKeyValue("refundStatus", entry.status())
-                .addKeyValue("attempt", entry.attempt())
-                .log("refund {} of payment {} settled as {} after {} attempt(s)", entry.refundId(), entry.paymentId(),
-                        entry.status(), entry.attempt());
-        metrics.refundSettled(entry.status());
-        publishStatus(entry, now);
-        switch (entry) {
-            case RefundEntry.Succeeded succeeded -> forward(entry, RefundEvents.succeeded(succeeded), PaymentTopology.REFUND_RESULTS_SINK, now);
-            case RefundEntry.Failed failed -> forward(entry, RefundEvents.failed(failed), PaymentTopology.REFUND_RESULTS_SINK, now);
-            case RefundEntry.NeedsAttention needsAttention -> {
-                if (decide.deadLetter() != null) {
-                    deadLetter(needsAttention, decide.deadLetter());
+        @Override
+        public void waiting(RefundEntry.Attempting entry, Instant now) {
+            log.info("refund {} outcome unknown, next check at {}: {}", entry.refundId(), entry.nextCheckAt(),
+                    entry.lastUnknown());
+            publishStatus(entry, now);
+        }
+
+        @Override
+        public void settled(Step.Decide<RefundEntry, RefundEntry.Attempting, RefundCallKind> decide, Instant now) {
+            RefundEntry entry = decide.next();
+            log.atInfo().addKeyValue("paymentId", entry.paymentId()).addKeyValue("refundId", entry.refundId())
+                    .addKeyValue("decision", "settled").addKeyValue("refundStatus", entry.status())
+                    .addKeyValue("attempt", entry.attempt())
+                    .log("refund {} of payment {} settled as {} after {} attempt(s)", entry.refundId(), entry.paymentId(),
+                            entry.status(), entry.attempt());
+            metrics.refundSettled(entry.status());
+            publishStatus(entry, now);
+            switch (entry) {
+                case RefundEntry.Succeeded succeeded -> forward(entry, RefundEvents.succeeded(succeeded), PaymentTopology.REFUND_RESULTS_SINK, now);
+                case RefundEntry.Failed failed -> forward(entry, RefundEvents.failed(failed), PaymentTopology.REFUND_RESULTS_SINK, now);
+                case RefundEntry.NeedsAttention needsAttention -> {
+                    if (decide.deadLetter() != null) {
+                        deadLetter(needsAttention, decide.deadLetter());
+                    }
                 }
+                case RefundEntry.Attempting attempting -> throw new IllegalStateException("unreachable: Decide holds terminal entries");
             }
-            case RefundEntry.Attempting attempting -> throw new IllegalStateException("unreachable: Decide holds terminal entries");
         }
     }
 
@@ -230,11 +219,8 @@ public final class RefundProcessor implements Processor<String, RefundRequest, O
 
     @Override
     public void close() {
-        if (punctuation != null) {
-            punctuation.cancel();
-        }
-        if (calls != null) {
-            calls.close();
+        if (loop != null) {
+            loop.close();
         }
     }
 }
