@@ -1,5 +1,6 @@
 package io.chargeonce.processor;
 
+import io.chargeonce.events.DeadLetter;
 import io.chargeonce.events.FailureClass;
 import io.chargeonce.events.PaymentConfirmed;
 import io.chargeonce.events.PaymentFailed;
@@ -8,6 +9,7 @@ import io.chargeonce.events.PaymentStatusChanged;
 import io.chargeonce.processor.gateway.ChargeOutcome;
 import io.chargeonce.processor.ledger.LedgerEntry;
 import io.chargeonce.processor.ledger.LedgerState;
+import io.chargeonce.processor.reconcile.ProviderUndecidedException;
 import io.chargeonce.processor.support.FakeGateway;
 import io.chargeonce.processor.support.TopologyHarness;
 import io.chargeonce.processor.support.TopologyTestBase;
@@ -187,15 +189,7 @@ class ChargingTopologyTest extends TopologyTestBase {
         TopologyHarness h = start(config -> config.maxAttempts(3));
 
         h.send(request("pay-7"));
-        for (int round = 0; round < 10 && h.entry("pay-7") instanceof LedgerEntry.Attempting; round++) {
-            FakeGateway.Call call = h.gateway.last();
-            call.answer(call.kind().equals("lookup") ? new ChargeOutcome.NotFound() : new ChargeOutcome.Unknown("provider answered 503"));
-            h.tick();
-            if (h.gateway.last() == call) {
-                // Waiting out the backoff: move to when the next check is due.
-                h.advance(h.config.retryMaxBackoff());
-            }
-        }
+        outageUntilEscalated(h, "pay-7");
 
         assertThat(h.entry("pay-7")).isInstanceOfSatisfying(LedgerEntry.NeedsAttention.class, entry -> {
             assertThat(entry.attempt()).isEqualTo(3);
@@ -208,11 +202,67 @@ class ChargingTopologyTest extends TopologyTestBase {
                 .containsExactly(PaymentStatus.PENDING, PaymentStatus.PENDING, PaymentStatus.NEEDS_ATTENTION);
         assertThat(h.confirmations()).isEmpty();
         assertThat(h.failures()).isEmpty();
+        // chargeonce gave up, not the provider: the request is dead-lettered for an operator to replay.
+        assertThat(h.deadLetters(FailureClass.PROVIDER_TERMINAL)).singleElement().satisfies(letter -> {
+            assertThat(letter.value().getOriginTopic()).isEqualTo(h.config.topics().paymentRequests().name());
+            assertThat(letter.value().getPaymentId()).isEqualTo("pay-7");
+            assertThat(letter.value().getEventId()).isEqualTo("evt-pay-7-1");
+            assertThat(letter.value().getErrorClass()).isEqualTo(ProviderUndecidedException.class.getName());
+            assertThat(letter.value().getErrorMessage()).contains("after 3 attempt(s)", "provider answered 503",
+                    "re-drives it with its own key chargeonce-pay-7");
+            assertThat(h.serdes.requests().deserialize(letter.value().getOriginalValue().array()).getPaymentId())
+                    .isEqualTo("pay-7");
+        });
+        assertThat(h.deadLetters(FailureClass.IDEMPOTENCY_CONFLICT)).isEmpty();
 
         // Escalated means left alone: no more calls, however long we wait.
         int calls = h.gateway.calls().size();
         h.advance(Duration.ofHours(1));
         assertThat(h.gateway.calls()).hasSize(calls);
+    }
+
+    @Test
+    void aPaymentAnOutageStrandedIsReDrivenByItsReplayWithItsOwnKeyAndChargedOnce() {
+        TopologyHarness h = start(config -> config.maxAttempts(2));
+        h.send(request("pay-7r"));
+        outageUntilEscalated(h, "pay-7r");
+        TestRecord<byte[], DeadLetter> original = single(h.deadLetters(FailureClass.PROVIDER_TERMINAL));
+        assertThat(TopologyHarness.originalReplayCount(original)).isNull();
+        h.statuses();
+
+        // Replay 1 meets the provider still answering 503: one call with the same key, escalated
+        // again (the attempts are spent), and the new dead letter carries the replay count the
+        // ledger kept, so 'dlt replay's loop guard can park it.
+        TestRecord<byte[], DeadLetter> once = h.replayRefusedAgain(original, 1, () -> {
+            h.gateway.last().answer(new ChargeOutcome.Unknown("provider answered 503"));
+            h.tick();
+        });
+        assertThat(TopologyHarness.originalReplayCount(once)).isEqualTo("1");
+        assertThat(once.value().getOriginTopic()).isEqualTo(h.config.topics().paymentRequests().name());
+        assertThat(h.entry("pay-7r")).isInstanceOfSatisfying(LedgerEntry.NeedsAttention.class, entry -> {
+            assertThat(entry.attempt()).isEqualTo(3);
+            assertThat(entry.request().replayCount()).isEqualTo(1);
+        });
+
+        // The provider is back: replay 2 charges with the payment's own key and confirms it.
+        h.replay(once, 2);
+        h.gateway.last().answer(new ChargeOutcome.Succeeded("ch_7r"));
+        h.tick();
+
+        assertThat(h.entry("pay-7r").state()).isEqualTo(LedgerState.CONFIRMED);
+        assertThat(h.gateway.calls()).extracting(FakeGateway.Call::idempotencyKey).containsOnly("chargeonce-pay-7r");
+        assertThat(h.gateway.charges()).hasSize(4);
+        assertThat(h.statuses()).extracting(s -> s.value().getStatus())
+                .containsExactly(PaymentStatus.NEEDS_ATTENTION, PaymentStatus.CONFIRMED);
+        assertThat(h.confirmations()).singleElement().satisfies(c -> assertThat(c.getProviderChargeId()).isEqualTo("ch_7r"));
+
+        // Replaying either dead letter once more: the applied replay holds the inbox claim.
+        h.replay(once, 3);
+        h.replay(original, 3);
+        h.advance(Duration.ofHours(1));
+        assertThat(h.gateway.calls()).hasSize(5);
+        assertThat(h.confirmations()).isEmpty();
+        assertThat(h.deadLetters(FailureClass.PROVIDER_TERMINAL)).isEmpty();
     }
 
     @Test
@@ -229,6 +279,19 @@ class ChargingTopologyTest extends TopologyTestBase {
                 entry -> assertThat(entry.reason()).contains("idempotency window").contains("after 1 attempt(s)"));
         assertThat(h.statuses()).extracting(s -> s.value().getStatus())
                 .containsExactly(PaymentStatus.PENDING, PaymentStatus.NEEDS_ATTENTION);
+        // Dead-lettered so an operator sees it, saying that a replay will not charge.
+        TestRecord<byte[], DeadLetter> letter = single(h.deadLetters(FailureClass.PROVIDER_TERMINAL));
+        assertThat(letter.value().getOriginTopic()).isEqualTo(h.config.topics().paymentRequests().name());
+        assertThat(letter.value().getErrorMessage()).contains("idempotency window", "replay of this dead letter is ignored",
+                "chargeonce-pay-8");
+
+        // ...and it is not: charging again under a key the provider may have forgotten could charge twice.
+        h.replay(letter, 1);
+        h.advance(Duration.ofHours(1));
+        assertThat(h.gateway.calls()).hasSize(1);
+        assertThat(h.entry("pay-8").state()).isEqualTo(LedgerState.NEEDS_ATTENTION);
+        assertThat(h.statuses()).isEmpty();
+        assertThat(h.deadLetters(FailureClass.PROVIDER_TERMINAL)).isEmpty();
     }
 
     @Test
@@ -275,5 +338,23 @@ class ChargingTopologyTest extends TopologyTestBase {
         assertThat(h.failures()).isEmpty();
         assertThat(h.confirmations()).singleElement()
                 .satisfies(result -> assertThat(result.getProviderChargeId()).isEqualTo("ch_10"));
+    }
+
+    /** The provider answers every charge 503 and every lookup "nothing under this key" until the payment escalates. */
+    private static void outageUntilEscalated(TopologyHarness h, String paymentId) {
+        for (int round = 0; round < 10 && h.entry(paymentId) instanceof LedgerEntry.Attempting; round++) {
+            FakeGateway.Call call = h.gateway.last();
+            call.answer(call.kind().equals("lookup") ? new ChargeOutcome.NotFound() : new ChargeOutcome.Unknown("provider answered 503"));
+            h.tick();
+            if (h.gateway.last() == call) {
+                // Waiting out the backoff: move to when the next check is due.
+                h.advance(h.config.retryMaxBackoff());
+            }
+        }
+    }
+
+    private static <T> T single(List<T> items) {
+        assertThat(items).hasSize(1);
+        return items.getFirst();
     }
 }

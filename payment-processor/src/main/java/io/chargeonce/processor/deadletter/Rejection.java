@@ -2,13 +2,12 @@ package io.chargeonce.processor.deadletter;
 
 import io.chargeonce.events.FailureClass;
 import io.chargeonce.processor.ledger.Origin;
-import io.chargeonce.processor.ledger.ProviderRejectedException;
+import io.chargeonce.processor.reconcile.Escalation;
 import io.chargeonce.schemas.EventHeaders;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -30,17 +29,17 @@ public record Rejection(FailureClass failureClass, Throwable error, String reaso
     }
 
     /**
-     * A request the provider rejected after the ledger accepted it: the request re-encoded
-     * ({@code value}) under its payment key, with its event id and trace context, so that a
-     * replay after the cause is fixed re-drives it.
+     * A request the ledger accepted and then escalated (the provider refused it, or chargeonce gave
+     * up on a definite answer): the request re-encoded ({@code value}) under its payment key, with
+     * its event id and trace context, so that a replay after the cause is fixed re-drives it.
      *
      * @param replayCount how often the request had been replayed when the ledger took it; above 0
      *                    it goes into the headers (and so the envelope's original headers), because
      *                    {@code dlt replay}'s loop guard reads it there: without it a request the
      *                    provider keeps refusing would restart at 0 each round and cycle for ever
      */
-    public static Rejection byProvider(FailureClass failureClass, String reason, Origin origin, String paymentId,
-                                       String eventId, String traceparent, int replayCount, byte[] value) {
+    public static Rejection escalated(Escalation escalation, Origin origin, String paymentId, String eventId,
+                                      String traceparent, int replayCount, byte[] value) {
         Headers headers = new RecordHeaders();
         headers.add(EventHeaders.EVENT_ID, eventId.getBytes(StandardCharsets.UTF_8));
         if (traceparent != null) {
@@ -49,7 +48,6 @@ public record Rejection(FailureClass failureClass, Throwable error, String reaso
         if (replayCount > 0) {
             headers.add(EventHeaders.REPLAY_COUNT, String.valueOf(replayCount).getBytes(StandardCharsets.UTF_8));
         }
-        return new Rejection(failureClass, new ProviderRejectedException(reason), failureClass.name().toLowerCase(Locale.ROOT),
-                origin, paymentId.getBytes(StandardCharsets.UTF_8), value, headers, paymentId, eventId);
+        return new Rejection(escalation.failureClass(), escalation.error(), escalation.reasonCode(), origin, paymentId.getBytes(StandardCharsets.UTF_8), value, headers, paymentId, eventId);
     }
 }

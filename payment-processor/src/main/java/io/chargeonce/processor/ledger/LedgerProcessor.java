@@ -1,6 +1,5 @@
 package io.chargeonce.processor.ledger;
 
-import io.chargeonce.events.FailureClass;
 import io.chargeonce.events.PaymentRequested;
 import io.chargeonce.processor.PaymentTopology;
 import io.chargeonce.processor.ProcessorMetrics;
@@ -8,6 +7,7 @@ import io.chargeonce.processor.deadletter.Rejection;
 import io.chargeonce.processor.gateway.ChargeOutcome;
 import io.chargeonce.processor.gateway.PaymentGateway;
 import io.chargeonce.processor.reconcile.CallKind;
+import io.chargeonce.processor.reconcile.Escalation;
 import io.chargeonce.processor.reconcile.InFlightCalls;
 import io.chargeonce.processor.reconcile.ReconcileLoop;
 import io.chargeonce.processor.reconcile.Reconciler;
@@ -62,7 +62,7 @@ public final class LedgerProcessor implements Processor<String, ChargeRequest, O
     /**
      * @param dueBatch          most due entries re-driven per punctuation, so a backlog after an
      *                          outage is worked off over several punctuations instead of one long one
-     * @param requestSerializer re-encodes a request the provider refused, for its dead letter
+     * @param requestSerializer re-encodes an escalated request for its dead letter
      */
     public LedgerProcessor(PaymentGateway gateway, Reconciler reconciler, Clock clock, Duration punctuationInterval,
                            int dueBatch, ProcessorMetrics metrics, Serializer<PaymentRequested> requestSerializer) {
@@ -205,10 +205,10 @@ public final class LedgerProcessor implements Processor<String, ChargeRequest, O
                 PaymentEvents.headers(entry.request().traceparent())), sink);
     }
 
-    /** The provider refused the request itself: keep the request replayable next to its reason. */
-    private void deadLetter(LedgerEntry.NeedsAttention entry, FailureClass failureClass) {
+    /** The payment needs a person (refused, or given up on): keep the request replayable next to why. */
+    private void deadLetter(LedgerEntry.NeedsAttention entry, Escalation escalation) {
         ChargeRequest request = entry.request();
-        Rejection rejection = Rejection.byProvider(failureClass, entry.reason(), request.origin(), request.paymentId(),
+        Rejection rejection = Rejection.escalated(escalation, request.origin(), request.paymentId(),
                 request.eventId(), request.traceparent(), request.replayCount(),
                 requestSerializer.serialize(request.origin().topic(), request.toEvent()));
         context.forward(new Record<>(rejection.key(), rejection, clock.millis(), rejection.headers()), PaymentTopology.DEAD_LETTERS);

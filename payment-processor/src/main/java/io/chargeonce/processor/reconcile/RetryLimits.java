@@ -54,6 +54,23 @@ public record RetryLimits(int maxAttempts, Duration idempotencyWindow, Duration 
                 + ", look up key " + key + " at the provider";
     }
 
+    /**
+     * What a dead letter of an entry that ran out of attempts tells the operator a replay does: it
+     * re-drives the entry with its own key until the window since {@code firstAttemptAt} closes.
+     */
+    public String replayReDrives(Instant firstAttemptAt, String key) {
+        return "; 'chargeonce dlt replay' of this dead letter before " + firstAttemptAt.plus(idempotencyWindow)
+                + " (the provider's idempotency window since the first attempt) re-drives it with its own key " + key
+                + ", which the provider answers with whatever it already decided under it, so money cannot move twice;"
+                + " after that the ledger ignores the replay";
+    }
+
+    /** What a dead letter of an entry past the window tells the operator a replay does: nothing. */
+    public String replayIgnored(String key) {
+        return "; a replay of this dead letter is ignored by the ledger (the window has passed): settle key " + key
+                + " by hand at the provider";
+    }
+
     public String lostReason() {
         return "no outcome within " + callDeadline.toMillis() + " ms";
     }

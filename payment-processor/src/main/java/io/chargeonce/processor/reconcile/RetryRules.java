@@ -1,7 +1,5 @@
 package io.chargeonce.processor.reconcile;
 
-import io.chargeonce.events.FailureClass;
-
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -19,6 +17,9 @@ import java.util.function.Function;
  *   <li>No attempt past {@code maxAttempts}, and no call once the provider's idempotency window since
  *       the first attempt has passed (the provider may have forgotten the key, so the call could move
  *       money a second time): those need a person, with a reason naming the key.</li>
+ *   <li>Every escalation dead-letters the request ({@link Escalation}): after a provider outage the
+ *       stranded requests are what an operator replays, and the dead letter says whether the replay
+ *       re-drives the entry (inside the window) or is ignored (past it).</li>
  * </ul>
  *
  * @param <K> the ledger's call kinds: {@code call} moves money, {@code lookup} asks what the key decided
@@ -95,17 +96,18 @@ public final class RetryRules<E, A extends Attempt<E, A>, K> {
 
     /** The provider refused the request itself ({@code code}): a person must look, and the request is dead-lettered. */
     public Step<E, A, K> rejected(A entry, String code, String reason, Instant now) {
-        return new Step.Decide<>(entry.escalate(reason, now),
-                "idempotency_error".equals(code) ? FailureClass.IDEMPOTENCY_CONFLICT : FailureClass.PROVIDER_TERMINAL);
+        return new Step.Decide<>(entry.escalate(reason, now), Escalation.rejected(code, reason));
     }
 
     private Step<E, A, K> exhausted(A entry, String lastReason, Instant now) {
-        return new Step.Decide<>(entry.escalate(limits.exhaustedReason(entry.attempt(), lastReason, entry.idempotencyKey()),
-                now), null);
+        String reason = limits.exhaustedReason(entry.attempt(), lastReason, entry.idempotencyKey());
+        return new Step.Decide<>(entry.escalate(reason, now), Escalation.gaveUp(Escalation.RETRIES_EXHAUSTED,
+                reason + limits.replayReDrives(entry.firstAttemptAt(), entry.idempotencyKey())));
     }
 
     private Step<E, A, K> windowPassed(A entry, Instant now) {
-        return new Step.Decide<>(entry.escalate(limits.windowPassedReason(entry.firstAttemptAt(), entry.attempt(),
-                entry.idempotencyKey(), risk), now), null);
+        String reason = limits.windowPassedReason(entry.firstAttemptAt(), entry.attempt(), entry.idempotencyKey(), risk);
+        return new Step.Decide<>(entry.escalate(reason, now), Escalation.gaveUp(Escalation.IDEMPOTENCY_WINDOW_PASSED,
+                reason + limits.replayIgnored(entry.idempotencyKey())));
     }
 }

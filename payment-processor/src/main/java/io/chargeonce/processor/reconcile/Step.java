@@ -1,7 +1,5 @@
 package io.chargeonce.processor.reconcile;
 
-import io.chargeonce.events.FailureClass;
-
 /**
  * What a ledger processor must do next for one payment or refund. Every step carries the entry to
  * save, so the ledger is written before anything leaves the stream thread.
@@ -34,9 +32,9 @@ public sealed interface Step<E, A extends Attempt<E, A>, K> {
     /**
      * Settled or needs a person: save the terminal entry, emit its status and, when settled, its result.
      *
-     * @param deadLetter the dead-letter class for the original request, or null if it needs none
+     * @param deadLetter the dead letter for the original request, or null if it needs none
      */
-    record Decide<E, A extends Attempt<E, A>, K>(E next, FailureClass deadLetter) implements Step<E, A, K> {
+    record Decide<E, A extends Attempt<E, A>, K>(E next, Escalation deadLetter) implements Step<E, A, K> {
         public Decide {
             if (next instanceof Attempt<?, ?> attempting) {
                 throw new IllegalArgumentException("a decision needs a terminal entry, " + attempting.subject()

@@ -24,7 +24,8 @@ import java.util.Optional;
  *   <li>an unknown outcome waits out a jittered backoff, then the key is looked up and the refund
  *       made again with the same key only if the provider decided nothing under it;</li>
  *   <li>past {@code maxAttempts}, or past the provider's idempotency window since attempt 1,
- *       NEEDS_ATTENTION with a reason naming the key.</li>
+ *       NEEDS_ATTENTION with a reason naming the key, and a PROVIDER_TERMINAL dead letter whose replay
+ *       re-drives the refund with its key inside the window and is ignored past it.</li>
  * </ul>
  */
 public final class RefundPolicy implements ReconcileLoop.Policy<RefundEntry, Attempting, RefundCallKind, RefundOutcome> {

@@ -1,6 +1,5 @@
 package io.chargeonce.processor.refund;
 
-import io.chargeonce.events.FailureClass;
 import io.chargeonce.events.RefundRequested;
 import io.chargeonce.processor.PaymentTopology;
 import io.chargeonce.processor.ProcessorMetrics;
@@ -11,6 +10,7 @@ import io.chargeonce.processor.ledger.LedgerEntry;
 import io.chargeonce.processor.ledger.LedgerProcessor;
 import io.chargeonce.processor.ledger.PaymentEvents;
 import io.chargeonce.processor.ledger.PaymentLedger;
+import io.chargeonce.processor.reconcile.Escalation;
 import io.chargeonce.processor.reconcile.InFlightCalls;
 import io.chargeonce.processor.reconcile.ReconcileLoop;
 import io.chargeonce.processor.reconcile.Step;
@@ -58,7 +58,7 @@ public final class RefundProcessor implements Processor<String, RefundRequest, O
 
     /**
      * @param dueBatch          most due refunds re-driven per punctuation
-     * @param requestSerializer re-encodes a request the provider rejected, for its dead letter
+     * @param requestSerializer re-encodes an escalated request for its dead letter
      */
     public RefundProcessor(PaymentGateway gateway, RefundPolicy policy, Clock clock, Duration punctuationInterval,
                            int dueBatch, ProcessorMetrics metrics, Serializer<RefundRequested> requestSerializer) {
@@ -208,10 +208,10 @@ public final class RefundProcessor implements Processor<String, RefundRequest, O
                 PaymentEvents.headers(entry.request().traceparent())), sink);
     }
 
-    /** The provider rejected the refund itself: keep the request replayable next to its reason. */
-    private void deadLetter(RefundEntry.NeedsAttention entry, FailureClass failureClass) {
+    /** The refund needs a person (rejected, or given up on): keep the request replayable next to why. */
+    private void deadLetter(RefundEntry.NeedsAttention entry, Escalation escalation) {
         RefundRequest request = entry.request();
-        Rejection rejection = Rejection.byProvider(failureClass, entry.reason(), request.origin(), request.paymentId(),
+        Rejection rejection = Rejection.escalated(escalation, request.origin(), request.paymentId(),
                 request.eventId(), request.traceparent(), request.replayCount(),
                 requestSerializer.serialize(request.origin().topic(), request.toEvent()));
         context.forward(new Record<>(rejection.key(), rejection, clock.millis(), rejection.headers()), PaymentTopology.DEAD_LETTERS);
