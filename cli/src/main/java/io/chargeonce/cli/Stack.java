@@ -30,7 +30,9 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -49,12 +51,33 @@ public final class Stack implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Stack.class);
 
     /**
-     * Where the stack listens and what it is called.
+     * Where the stack listens, what it is called, and how its processor is tuned.
      *
      * @param managementPort metrics and health of every in-process service (0 = a free port)
+     * @param processor      changes to the payment-processor's settings over {@link ProcessorConfig}'s
+     *                       defaults, e.g. a low {@code maxAttempts} and short backoff so a test can
+     *                       exhaust retries in seconds instead of the default's tens of seconds. Applied
+     *                       before the stack's own wiring (where the services are, the topics, the state
+     *                       directory), which always wins, so the processor cannot drift from the other
+     *                       services. Identity (today's defaults) unless {@link #withProcessor} says otherwise.
      */
     public record Options(SandboxConfig sandbox, int apiPort, String demoApiKey, Topics topics, String name,
-                          int managementPort) {
+                          int managementPort, UnaryOperator<ProcessorConfig.Builder> processor) {
+
+        public Options {
+            Objects.requireNonNull(processor, "processor");
+        }
+
+        /** The processor with its documented defaults. */
+        public Options(SandboxConfig sandbox, int apiPort, String demoApiKey, Topics topics, String name,
+                       int managementPort) {
+            this(sandbox, apiPort, demoApiKey, topics, name, managementPort, UnaryOperator.identity());
+        }
+
+        /** These options with the processor's settings changed by {@code tuning} (replacing any earlier tuning). */
+        public Options withProcessor(UnaryOperator<ProcessorConfig.Builder> tuning) {
+            return new Options(sandbox, apiPort, demoApiKey, topics, name, managementPort, tuning);
+        }
 
         /** The documented default ports; {@code up} and {@code demo} use these. */
         public static Options defaults(String demoApiKey) {
@@ -123,8 +146,9 @@ public final class Stack implements AutoCloseable {
 
         long t2 = System.nanoTime();
         Path workDir = workDir();
-        processor = remember(PaymentProcessor.create(ProcessorConfig
-                .builder(sandbox.kafka().bootstrapServers(), sandbox.registry().url(), sandbox.provider().url())
+        processor = remember(PaymentProcessor.create(options.processor()
+                .apply(ProcessorConfig.builder(sandbox.kafka().bootstrapServers(), sandbox.registry().url(),
+                        sandbox.provider().url()))
                 .topics(topics)
                 .stateDir(workDir.resolve("streams"))
                 .build(), meters));
