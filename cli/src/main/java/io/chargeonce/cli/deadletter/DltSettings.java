@@ -1,5 +1,6 @@
 package io.chargeonce.cli.deadletter;
 
+import io.chargeonce.cli.verify.HistorySources;
 import io.chargeonce.schemas.Topics;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.common.config.SaslConfigs;
@@ -26,9 +27,10 @@ import java.util.regex.Pattern;
 public record DltSettings(String bootstrapServers, String registryUrl, Topics topics, Properties clientProperties,
                           String principal) {
 
-    public static final String DEFAULT_BOOTSTRAP_SERVERS = "127.0.0.1:9092";
-    public static final String DEFAULT_REGISTRY_URL = "http://127.0.0.1:8081/apis/ccompat/v7";
-    public static final String DEFAULT_TOPIC_PREFIX = "chargeonce";
+    // `chargeonce up`'s addresses, from the one place that derives them from the sandbox's ports
+    public static final String DEFAULT_BOOTSTRAP_SERVERS = HistorySources.DEFAULT_BOOTSTRAP_SERVERS;
+    public static final String DEFAULT_REGISTRY_URL = HistorySources.DEFAULT_REGISTRY_URL;
+    public static final String DEFAULT_TOPIC_PREFIX = HistorySources.DEFAULT_TOPIC_PREFIX;
     private static final Pattern JAAS_USERNAME = Pattern.compile("\\busername\\s*=\\s*\"([^\"]*)\"");
 
     public DltSettings {
